@@ -1,0 +1,98 @@
+"""The rules' tunable figures, with AWS's values as defaults.
+
+``cooldown_days`` defaults to 180 (the current ReleasePhoneNumber text); 30
+reproduces the older text. The whole configuration is one document that the
+admin API reads and partially updates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from .errors import InvalidParameter
+
+__all__ = ["DEFAULT_PHONE_NUMBERS_PER_INSTANCE", "Config", "Throttling"]
+
+DAY = 86_400
+HOUR = 3_600
+DEFAULT_PHONE_NUMBERS_PER_INSTANCE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Throttling:
+    enabled: bool = False
+    rate: float = 2.0
+    burst: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    settle_seconds: float = 0.0
+    cooldown_days: float = 180.0
+    churn_window_days: float = 180.0
+    churn_percent: float = 200.0
+    idempotency_hours: float = 24.0
+    throttling: Throttling = field(default_factory=Throttling)
+
+    @property
+    def cooldown_seconds(self) -> float:
+        return self.cooldown_days * DAY
+
+    @property
+    def churn_window_seconds(self) -> float:
+        return self.churn_window_days * DAY
+
+    @property
+    def idempotency_seconds(self) -> float:
+        return self.idempotency_hours * HOUR
+
+    def to_document(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Config:
+        return cls().updated(document)
+
+    def updated(self, changes: dict[str, Any]) -> Config:
+        """A copy with ``changes`` applied; InvalidParameter names any bad key or value."""
+        if not isinstance(changes, dict):
+            raise InvalidParameter("The configuration must be a JSON object")
+        values: dict[str, Any] = {}
+        for key, value in changes.items():
+            if key == "throttling":
+                values[key] = _throttling(self.throttling, value)
+            else:
+                values[key] = _number(key, value, _CONFIG_FIELDS)
+        return replace(self, **values)
+
+
+_CONFIG_FIELDS = {f.name for f in fields(Config)} - {"throttling"}
+_THROTTLING_FIELDS = {"rate", "burst"}
+
+
+def _number(key: str, value: Any, allowed: set[str]) -> float:
+    if key not in allowed:
+        raise InvalidParameter(f"Unknown configuration key: {key!r}")
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise InvalidParameter(f"Configuration {key!r} must be a number >= 0, not {value!r}")
+    return float(value)
+
+
+def _throttling(current: Throttling, changes: Any) -> Throttling:
+    if not isinstance(changes, dict):
+        raise InvalidParameter("Configuration 'throttling' must be a JSON object")
+    values: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "enabled":
+            if not isinstance(value, bool):
+                raise InvalidParameter("Configuration 'throttling.enabled' must be true or false")
+            values[key] = value
+        else:
+            values[key] = _number(f"throttling.{key}", value, {f"throttling.{k}" for k in _THROTTLING_FIELDS})
+    if "burst" in values:
+        values["burst"] = int(values["burst"])
+    result = replace(current, **values)
+    if result.enabled and (result.rate <= 0 or result.burst < 1):
+        raise InvalidParameter("Throttling needs a rate > 0 and a burst >= 1")
+    return result

@@ -1,0 +1,60 @@
+"""Domain errors: plain exceptions, translated once to AWS errors at the edge."""
+
+from __future__ import annotations
+
+__all__ = [
+    "AccessDenied",
+    "DomainError",
+    "IdempotencyMismatch",
+    "InvalidParameter",
+    "InvalidRequest",
+    "NotFound",
+    "QuotaExceeded",
+    "ResourceInUse",
+    "Throttled",
+]
+
+
+class DomainError(Exception):
+    """A rule said no. ``message`` is meant for the caller."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    """The resource does not exist for this caller (or belongs to another account)."""
+
+
+class InvalidParameter(DomainError):
+    """A parameter is well-formed but not acceptable (number not available, quota, region)."""
+
+
+class InvalidRequest(DomainError):
+    """The request as a whole cannot be carried out in the resource's current state."""
+
+
+class ResourceInUse(DomainError):
+    """The resource is busy or still referenced."""
+
+    def __init__(self, message: str, resource_type: str, resource_id: str) -> None:
+        super().__init__(message)
+        self.resource_type = resource_type
+        self.resource_id = resource_id
+
+
+class IdempotencyMismatch(DomainError):
+    """A client token was reused with other parameters."""
+
+
+class QuotaExceeded(DomainError):
+    """A service quota is used up."""
+
+
+class AccessDenied(DomainError):
+    """The caller's policy does not allow the action on the resource."""
+
+
+class Throttled(DomainError):
+    """The caller sent requests faster than its rate allows."""

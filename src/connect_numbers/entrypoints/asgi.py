@@ -1,0 +1,117 @@
+"""The ASGI application: reads the HTTP request, runs the pipeline, writes the response.
+
+Requests are answered by a plain ASGI callable (no framework): the pipeline
+does all routing from the Connect model. The pipeline is synchronous and
+runs on the event loop's thread: database work is short, and on SQLite
+writes are serialized by the database anyway. Several processes
+(``--workers``) give parallelism.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from ..protocol.serializer import Response
+from .admin import PREFIX, AdminApi
+from .pipeline import HttpRequest, Pipeline
+
+__all__ = ["MAX_BODY_BYTES", "ConnectNumbersApp"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+MAX_BODY_BYTES = 1 << 20  # 1 MiB; Connect's own requests are far smaller
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class ConnectNumbersApp:
+    def __init__(self, pipeline: Pipeline, admin: AdminApi) -> None:
+        self.pipeline = pipeline
+        self.admin = admin
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        try:
+            body = await _read_body(scope, receive)
+        except BodyTooLarge:
+            await _send(send, _too_large())
+            return
+        await _send(send, self._respond(scope, body))
+
+    def _respond(self, scope: Scope, body: bytes) -> Response:
+        raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
+        raw_path = raw_path.split("?", 1)[0]
+        headers = _headers(scope)
+        if raw_path.startswith(PREFIX):
+            return self.admin.handle(scope["method"], raw_path, headers, body)
+        request = HttpRequest(
+            scope["method"],
+            raw_path,
+            scope["query_string"].decode("latin-1"),
+            headers,
+            body,
+        )
+        return self.pipeline.handle(request)
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").lower()
+        value = raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    return headers
+
+
+async def _read_body(scope: Scope, receive: Receive) -> bytes:
+    declared = next((v for k, v in scope["headers"] if k.lower() == b"content-length"), None)
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise BodyTooLarge
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _too_large() -> Response:
+    body = json.dumps({"message": f"Request body larger than {MAX_BODY_BYTES} bytes"}).encode()
+    return Response(
+        413,
+        body,
+        [("Content-Type", "application/json"), ("x-amzn-ErrorType", "RequestEntityTooLarge")],
+    )
+
+
+async def _send(send: Send, response: Response) -> None:
+    headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

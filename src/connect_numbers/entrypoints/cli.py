@@ -1,0 +1,275 @@
+"""The ``connect-numbers`` command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+import click
+
+from .admin_client import AdminClient, AdminClientError
+from .server import ServerSettings, StartupError, serve
+
+__all__ = ["main", "parse_duration"]
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"^(-?\d+(?:\.\d+)?)([smhdw]?)$")
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in ``text``: ``90``, ``90s``, ``15m``, ``12h``, ``181d``, ``2w``."""
+    found = _DURATION.match(text.strip())
+    if found is None:
+        raise click.BadParameter(f"{text!r} is not a duration like 45s, 15m, 12h or 181d")
+    return float(found[1]) * _UNITS[found[2] or "s"]
+
+
+def _print(answer: Any) -> None:
+    click.echo(json.dumps(answer, indent=2, sort_keys=True))
+
+
+def _client(ctx: click.Context) -> AdminClient:
+    options = ctx.find_root().params
+    return AdminClient(options["endpoint"], options["admin_token"])
+
+
+def _call(ctx: click.Context, method: str, path: str, body: Any = None) -> None:
+    try:
+        _print(_client(ctx).call(method, path, body))
+    except AdminClientError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+@click.option(
+    "--endpoint",
+    envvar="CONNECT_NUMBERS_ENDPOINT",
+    default="http://127.0.0.1:4590",
+    show_default=True,
+    help="The server the admin commands talk to.",
+)
+@click.option(
+    "--admin-token",
+    envvar="CONNECT_NUMBERS_ADMIN_TOKEN",
+    default=None,
+    help="Bearer token for the admin API (if the server has one).",
+)
+def main(endpoint: str, admin_token: str | None) -> None:
+    """connect-numbers: Amazon Connect's phone-number lifecycle, self-hosted.
+
+    \b
+    Start a server:        connect-numbers serve
+    Move its clock:        connect-numbers clock advance 181d
+    Read its settings:     connect-numbers config show
+    """
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=4590, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--db",
+    envvar="CONNECT_NUMBERS_DB",
+    default="",
+    help="sqlite:///path.db or postgresql://user@host/db  [default: a SQLite file "
+    "in the user's data directory]",
+)
+@click.option(
+    "--synchronous",
+    type=click.Choice(["NORMAL", "FULL"]),
+    default="NORMAL",
+    show_default=True,
+    help="SQLite durability: NORMAL survives a crash of the server, FULL also a power loss.",
+)
+@click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
+@click.option(
+    "--log-level",
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+    default="info",
+    show_default=True,
+)
+@click.pass_context
+def serve_command(
+    ctx: click.Context, host: str, port: int, db: str, synchronous: str, workers: int,
+    log_level: str,
+) -> None:
+    """Start the server (Connect's API, and the admin API under /_connect-numbers/).
+
+    \b
+    Examples:
+      connect-numbers serve
+      connect-numbers serve --port 4591 --db sqlite:///./numbers.db
+      CONNECT_NUMBERS_ADMIN_TOKEN=s3cret connect-numbers serve --host 0.0.0.0
+    """
+    settings = ServerSettings(
+        host=host,
+        port=port,
+        db=db,
+        admin_token=ctx.find_root().params["admin_token"],
+        synchronous=synchronous,
+        log_level=log_level,
+        workers=workers,
+    )
+    try:
+        serve(settings)
+    except StartupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.group()
+def clock() -> None:
+    """Read or move the service clock (every rule reads it; the wall clock is untouched)."""
+
+
+@clock.command("show")
+@click.pass_context
+def clock_show(ctx: click.Context) -> None:
+    """Print the service time, its offset from the wall clock and whether it is frozen.
+
+    \b
+    Example:
+      connect-numbers clock show
+    """
+    _call(ctx, "GET", "clock")
+
+
+@clock.command("advance")
+@click.argument("duration")
+@click.pass_context
+def clock_advance(ctx: click.Context, duration: str) -> None:
+    """Move the clock forward by DURATION (45s, 15m, 12h, 181d, 2w; negative goes back).
+
+    \b
+    Example:
+      connect-numbers clock advance 181d
+    """
+    _call(ctx, "POST", "clock", {"advance_seconds": parse_duration(duration)})
+
+
+@clock.command("set")
+@click.argument("epoch", type=float)
+@click.pass_context
+def clock_set(ctx: click.Context, epoch: float) -> None:
+    """Set the clock to EPOCH seconds.
+
+    \b
+    Example:
+      connect-numbers clock set 1798761600
+    """
+    _call(ctx, "POST", "clock", {"set": epoch})
+
+
+@clock.command("freeze")
+@click.pass_context
+def clock_freeze(ctx: click.Context) -> None:
+    """Stop the clock at its current reading.
+
+    \b
+    Example:
+      connect-numbers clock freeze
+    """
+    _call(ctx, "POST", "clock", {"freeze": True})
+
+
+@clock.command("unfreeze")
+@click.pass_context
+def clock_unfreeze(ctx: click.Context) -> None:
+    """Let a frozen clock run again from its reading.
+
+    \b
+    Example:
+      connect-numbers clock unfreeze
+    """
+    _call(ctx, "POST", "clock", {"freeze": False})
+
+
+@clock.command("reset")
+@click.pass_context
+def clock_reset(ctx: click.Context) -> None:
+    """Return the clock to the wall clock.
+
+    \b
+    Example:
+      connect-numbers clock reset
+    """
+    _call(ctx, "POST", "clock", {"reset": True})
+
+
+@main.group()
+def config() -> None:
+    """Read or change the rules' configuration."""
+
+
+@config.command("show")
+@click.pass_context
+def config_show(ctx: click.Context) -> None:
+    """Print the whole configuration.
+
+    \b
+    Example:
+      connect-numbers config show
+    """
+    _call(ctx, "GET", "config")
+
+
+@config.command("set")
+@click.argument("assignments", nargs=-1, required=True)
+@click.pass_context
+def config_set(ctx: click.Context, assignments: tuple[str, ...]) -> None:
+    """Change settings given as KEY=VALUE (throttling.rate=2 for nested ones).
+
+    \b
+    Examples:
+      connect-numbers config set cooldown_days=30 churn_window_days=30
+      connect-numbers config set throttling.enabled=true throttling.rate=2
+    """
+    _call(ctx, "PUT", "config", _assignments(assignments))
+
+
+def _assignments(assignments: tuple[str, ...]) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    for item in assignments:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        target = changes
+        *parents, leaf = key.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = value
+    return changes
+
+
+@main.command("health")
+@click.pass_context
+def health(ctx: click.Context) -> None:
+    """Check that the server answers.
+
+    \b
+    Example:
+      connect-numbers health
+    """
+    _call(ctx, "GET", "health")
+
+
+@main.command("reset")
+@click.confirmation_option(prompt="Wipe all state of the server?")
+@click.pass_context
+def reset(ctx: click.Context) -> None:
+    """Wipe all state of the server (for tests).
+
+    \b
+    Example:
+      connect-numbers reset --yes
+    """
+    _call(ctx, "POST", "reset", {})
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""The request pipeline: one HTTP request in, one response out.
+
+The steps, in order (each a small method below):
+
+1. ``_route``        raw method and path -> Connect operation (404 if none)
+2. ``_authenticate`` SigV4 against stored credentials -> the caller (403)
+3. ``_handler``      the operation must be implemented here (400 naming it)
+4. ``_parameters``   members read from path, query, headers and body, every
+                     modeled constraint checked (400)
+5. ``_invoke``       the use case runs; domain errors become modeled errors
+6. serialize         the output shape, or the error, as rest-json
+
+Anything unexpected becomes a 500 InternalServiceException carrying the
+request id; the traceback goes to the log only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.model import OperationModel
+
+from ..domain.errors import DomainError
+from ..protocol import validation
+from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
+from ..protocol.model import known_regions, operation
+from ..protocol.parser import RawRequest, parse_params, validation_error_code
+from ..protocol.routing import router
+from ..protocol.serializer import Response, error_response, success_response
+from ..protocol.sigv4 import IncomingRequest, SigV4Error, SigV4Verifier
+from ..service.context import Caller, Services
+from ..service.credentials import KeyRing
+from .errors import to_aws_error
+from .operations import HANDLERS, Handler
+
+__all__ = ["HttpRequest", "Pipeline"]
+
+log = logging.getLogger("connect_numbers")
+access_log = logging.getLogger("connect_numbers.access")
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequest:
+    method: str
+    raw_path: str
+    raw_query: str
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+
+
+@dataclass(slots=True)
+class _Exchange:
+    """What the pipeline learns about one request as it goes."""
+
+    request: HttpRequest
+    request_id: str
+    started: float
+    operation: str = "-"
+    account_id: str = "-"
+    principal: str = "-"
+
+
+class Pipeline:
+    def __init__(self, services: Services, keys: KeyRing) -> None:
+        self.services = services
+        self.keys = keys
+        self.verifier = SigV4Verifier(keys.secret, regions=known_regions())
+
+    def handle(self, request: HttpRequest) -> Response:
+        exchange = _Exchange(request, str(uuid.uuid4()), time.perf_counter())
+        try:
+            response = self._answer(exchange)
+        except (AwsError, FrontDoorError) as error:
+            response = error_response(error.code, error.status, error.body(), exchange.request_id)
+        except Exception:
+            log.exception("request %s failed", exchange.request_id)
+            error = AwsError(
+                "InternalServiceException",
+                f"Request processing failed (request id {exchange.request_id})",
+            )
+            response = error_response(error.code, error.status, error.body(), exchange.request_id)
+        _log_access(exchange, response)
+        return response
+
+    def _answer(self, exchange: _Exchange) -> Response:
+        request = exchange.request
+        name, labels = self._route(request)
+        exchange.operation = name
+        caller = self._authenticate(request, exchange)
+        op = operation(name)
+        handler = self._handler(name)
+        params = self._parameters(op, request, labels)
+        result = self._invoke(op, handler, caller, params)
+        return success_response(op, result, exchange.request_id)
+
+    def _route(self, request: HttpRequest) -> tuple[str, dict[str, str]]:
+        found = router().match(request.method, request.raw_path)
+        if found is None:
+            raise FrontDoorError(
+                "UnknownOperationException",
+                404,
+                f"No Amazon Connect operation matches {request.method} {request.raw_path}",
+            )
+        return found.operation, found.labels
+
+    def _authenticate(self, request: HttpRequest, exchange: _Exchange) -> Caller:
+        incoming = IncomingRequest(
+            request.method, request.raw_path, request.raw_query, request.headers, request.body
+        )
+        try:
+            verified = self.verifier.verify(incoming, self.services.wall())
+        except SigV4Error as error:
+            raise FrontDoorError(error.code, error.status, error.message) from None
+        credential = self.keys.find(verified.access_key_id)
+        if credential is None:  # revoked between the two look-ups
+            raise FrontDoorError(
+                "UnrecognizedClientException",
+                403,
+                "The security token included in the request is invalid.",
+            )
+        exchange.account_id = credential.account_id
+        exchange.principal = credential.principal
+        return Caller(
+            credential.account_id, credential.principal, verified.region, exchange.request_id
+        )
+
+    def _handler(self, name: str) -> Handler:
+        handler = HANDLERS.get(name)
+        if handler is None:
+            raise unimplemented_operation(name)
+        return handler
+
+    def _parameters(
+        self, op: OperationModel, request: HttpRequest, labels: dict[str, str]
+    ) -> dict[str, Any]:
+        raw = RawRequest(labels, request.raw_query, request.headers, request.body)
+        params = parse_params(op, raw)
+        if op.input_shape is not None:
+            found = validation.violations(op.input_shape, params)
+            if found:
+                raise AwsError(validation_error_code(op), validation.describe(found))
+        return params
+
+    def _invoke(
+        self, op: OperationModel, handler: Handler, caller: Caller, params: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        try:
+            return handler(self.services, caller, params)
+        except DomainError as error:
+            raise to_aws_error(error, op) from None
+
+
+def _log_access(exchange: _Exchange, response: Response) -> None:
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    elapsed_ms = (time.perf_counter() - exchange.started) * 1000
+    access_log.info(
+        "request_id=%s operation=%s status=%d latency_ms=%.2f account=%s principal=%s",
+        exchange.request_id,
+        exchange.operation,
+        response.status,
+        elapsed_ms,
+        exchange.account_id,
+        exchange.principal,
+    )

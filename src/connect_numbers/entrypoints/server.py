@@ -1,0 +1,129 @@
+"""Build the application from settings, and run it under uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import time
+from dataclasses import dataclass, fields
+from typing import Any
+
+import uvicorn
+
+from ..service.context import Services
+from ..service.credentials import KeyRing
+from ..store.engine import create_engine, default_database_url, migrate
+from ..store.unit_of_work import SqlUnitOfWorkFactory
+from .admin import AdminApi
+from .asgi import ConnectNumbersApp
+from .pipeline import Pipeline
+
+__all__ = ["ServerSettings", "StartupError", "app_from_environment", "build_app", "serve"]
+
+_ENV_PREFIX = "CONNECT_NUMBERS_"
+
+
+class StartupError(Exception):
+    """The server refuses to start with these settings."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 4590
+    db: str = ""
+    admin_token: str | None = None
+    synchronous: str = "NORMAL"
+    log_level: str = "info"
+    workers: int = 1
+
+    @property
+    def database_url(self) -> str:
+        return self.db or default_database_url()
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    def check(self) -> None:
+        if not self.loopback and not self.admin_token:
+            raise StartupError(
+                f"Refusing to listen on {self.host} without an admin token: anyone who can "
+                "reach the server could reset it. Set --admin-token (or "
+                "CONNECT_NUMBERS_ADMIN_TOKEN), or listen on 127.0.0.1."
+            )
+
+    def to_environment(self) -> dict[str, str]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["db"] = self.database_url
+        return {_ENV_PREFIX + k.upper(): str(v) for k, v in values.items() if v is not None}
+
+    @classmethod
+    def from_environment(cls) -> ServerSettings:
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = os.environ.get(_ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = int(raw) if f.name in ("port", "workers") else raw
+        return cls(**values)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def build_app(settings: ServerSettings) -> ConnectNumbersApp:
+    """The ASGI app on a migrated database."""
+    settings.check()
+    engine = create_engine(settings.database_url, synchronous=settings.synchronous)
+    migrate(engine)
+    uow = SqlUnitOfWorkFactory(engine)
+    services = Services(uow=uow, wall=time.time)
+
+    def load_key(access_key_id: str) -> Any:
+        with uow(write=False) as unit:
+            return unit.access_keys.get(access_key_id)
+
+    keys = KeyRing(load_key, allow_local_key=settings.loopback)
+    return ConnectNumbersApp(Pipeline(services, keys), AdminApi(services, settings.admin_token))
+
+
+def app_from_environment() -> ConnectNumbersApp:
+    """The app for a uvicorn worker process, from CONNECT_NUMBERS_* variables."""
+    return build_app(ServerSettings.from_environment())
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+
+
+def serve(settings: ServerSettings) -> None:
+    """Run the server in the foreground until interrupted."""
+    settings.check()
+    configure_logging(settings.log_level)
+    common: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "access_log": False,
+        "lifespan": "on",
+    }
+    if settings.workers > 1:
+        migrate(create_engine(settings.database_url, synchronous=settings.synchronous))
+        os.environ.update(settings.to_environment())
+        uvicorn.run(
+            "connect_numbers.entrypoints.server:app_from_environment",
+            factory=True,
+            workers=settings.workers,
+            **common,
+        )
+    else:
+        uvicorn.run(build_app(settings), **common)

@@ -1,0 +1,133 @@
+"""Turn an HTTP request into an operation's parameters by walking its input shape.
+
+Each input member is read from where the model puts it: a path label, a
+query-string key, a header, or the JSON body. Values read from text (labels,
+query, headers) are converted to the member's type where they can be; a value
+that cannot be converted is left as text so that validation reports it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from botocore.model import OperationModel, Shape
+
+from .errors import AwsError
+
+__all__ = ["ParseError", "RawRequest", "parse_params", "validation_error_code"]
+
+
+@dataclass(frozen=True, slots=True)
+class RawRequest:
+    labels: dict[str, str]
+    raw_query: str
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+
+
+class ParseError(Exception):
+    """The request cannot be read as the operation's input at all."""
+
+
+def validation_error_code(op: OperationModel) -> str:
+    """InvalidParameterException where the operation models it, else InvalidRequestException."""
+    modeled = {shape.name for shape in op.error_shapes}
+    if "InvalidParameterException" in modeled:
+        return "InvalidParameterException"
+    return "InvalidRequestException"
+
+
+def parse_params(op: OperationModel, request: RawRequest) -> dict[str, Any]:
+    """The operation's input as a dict keyed by member name; AwsError if unreadable."""
+    try:
+        return _parse(op, request)
+    except ParseError as error:
+        raise AwsError(validation_error_code(op), str(error)) from None
+
+
+def _parse(op: OperationModel, request: RawRequest) -> dict[str, Any]:
+    shape = op.input_shape
+    if shape is None:
+        return {}
+    params: dict[str, Any] = {}
+    query = parse_qsl(request.raw_query, keep_blank_values=True)
+    body_members = False
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire = member.serialization.get("name", name)
+        if location == "uri":
+            _put(params, name, _label(member, request.labels.get(wire)))
+        elif location == "querystring":
+            _put(params, name, _query_value(member, wire, query))
+        elif location == "header":
+            _put(params, name, _text_value(member, request.headers.get(wire.lower())))
+        else:
+            body_members = True
+    if body_members:
+        params.update(_body(shape, request.body))
+    return params
+
+
+def _put(params: dict[str, Any], name: str, value: Any) -> None:
+    if value is not None:
+        params[name] = value
+
+
+def _label(member: Shape, value: str | None) -> Any:
+    return _text_value(member, value)
+
+
+def _query_value(member: Shape, wire: str, query: list[tuple[str, str]]) -> Any:
+    values = [v for k, v in query if k == wire]
+    if member.type_name == "list":
+        return [_text_value(member.member, v) for v in values] if values else None  # type: ignore[attr-defined]
+    if member.type_name == "map":
+        return {k: v for k, v in query} or None
+    return _text_value(member, values[0]) if values else None
+
+
+def _text_value(member: Shape, value: str | None) -> Any:
+    if value is None:
+        return None
+    kind = member.type_name
+    if kind in ("integer", "long"):
+        return _to_int(value)
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(value, value)
+    if kind in ("float", "double", "timestamp"):
+        return _to_float(value)
+    return value
+
+
+def _to_int(value: str) -> int | str:
+    try:
+        return int(value, 10)
+    except ValueError:
+        return value
+
+
+def _to_float(value: str) -> float | str:
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _body(shape: Shape, body: bytes) -> dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ParseError(f"The request body is not valid JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise ParseError("The request body must be a JSON object")
+    by_wire = {
+        m.serialization.get("name", name): name
+        for name, m in shape.members.items()
+        if m.serialization.get("location") is None
+    }
+    return {by_wire[key]: value for key, value in document.items() if key in by_wire}

@@ -1,0 +1,95 @@
+"""Map a raw HTTP method and path to a Connect operation.
+
+Routes come from each operation's ``requestUri`` in the model. Matching is
+done on the raw, still percent-encoded path: it is split on ``/`` first and
+each segment decoded afterwards, so an ARN sent as ``arn%3A...%2Fuuid`` stays
+one label. A client that sends an ARN unencoded (``/tags/arn:aws:...:x/y``)
+still reaches the route whose last label takes the rest of the path.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from urllib.parse import unquote
+
+from .model import connect_model
+
+__all__ = ["Match", "Router", "router"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    operation: str
+    segments: tuple[str, ...]  # literal text, or "{Label}"
+
+    @property
+    def literal_count(self) -> int:
+        return sum(1 for s in self.segments if not s.startswith("{"))
+
+    def match(self, parts: list[str]) -> dict[str, str] | None:
+        labels: dict[str, str] = {}
+        for template, part in zip(self.segments, parts, strict=True):
+            if template.startswith("{"):
+                if not part:
+                    return None
+                labels[template[1:-1]] = unquote(part)
+            elif template != part:
+                return None
+        return labels
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    operation: str
+    labels: dict[str, str]
+
+
+class Router:
+    """Routes built from the model, grouped by method and segment count."""
+
+    def __init__(self, routes: list[tuple[str, str, str]]) -> None:
+        table: dict[tuple[str, int], list[_Route]] = defaultdict(list)
+        for method, uri, name in routes:
+            segments = tuple(uri.split("?")[0].strip("/").split("/"))
+            table[method, len(segments)].append(_Route(name, segments))
+        for candidates in table.values():
+            candidates.sort(key=lambda r: -r.literal_count)
+        self._table = dict(table)
+
+    def match(self, method: str, raw_path: str) -> Match | None:
+        parts = raw_path.strip("/").split("/")
+        found = self._exact(method, parts)
+        return found if found is not None else self._trailing_label(method, parts)
+
+    def _exact(self, method: str, parts: list[str]) -> Match | None:
+        for route in self._table.get((method, len(parts)), ()):
+            labels = route.match(parts)
+            if labels is not None:
+                return Match(route.operation, labels)
+        return None
+
+    def _trailing_label(self, method: str, parts: list[str]) -> Match | None:
+        for (m, size), routes in self._table.items():
+            if m != method or size >= len(parts):
+                continue
+            for route in routes:
+                if not route.segments[-1].startswith("{"):
+                    continue
+                joined = [*parts[: size - 1], "/".join(parts[size - 1 :])]
+                labels = route.match(joined)
+                if labels is not None:
+                    return Match(route.operation, labels)
+        return None
+
+
+@cache
+def router() -> Router:
+    """The router for every operation of the Connect model."""
+    model = connect_model()
+    routes = []
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        routes.append((http["method"], http["requestUri"], name))
+    return Router(routes)

@@ -1,0 +1,85 @@
+"""Turn an operation's result, or an error, into an HTTP response.
+
+Results are walked along the output shape: only modeled members leave the
+server, ``None`` is omitted, timestamps become epoch seconds (JSON numbers,
+as rest-json requires) and blobs base64 text. Errors carry their modeled
+status, ``x-amzn-ErrorType`` and a JSON body.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+
+__all__ = ["Response", "error_response", "success_response"]
+
+JSON = "application/json"
+
+
+@dataclass(slots=True)
+class Response:
+    status: int
+    body: bytes
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def success_response(op: OperationModel, result: dict[str, Any] | None, request_id: str) -> Response:
+    """200 with the result serialized along the operation's output shape."""
+    shape = op.output_shape
+    document = _structure(shape, result or {}) if shape is not None else {}
+    return Response(200, _dumps(document), _headers(request_id))
+
+
+def error_response(
+    code: str, status: int, body: dict[str, Any], request_id: str
+) -> Response:
+    """An error: the modeled status, ``x-amzn-ErrorType`` and the JSON body."""
+    headers = [*_headers(request_id), ("x-amzn-ErrorType", code)]
+    return Response(status, _dumps(body), headers)
+
+
+def _headers(request_id: str) -> list[tuple[str, str]]:
+    return [("Content-Type", JSON), ("x-amzn-RequestId", request_id)]
+
+
+def _dumps(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _value(shape: Shape, value: Any) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        return _structure(shape, value)
+    if kind == "list":
+        assert isinstance(shape, ListShape)
+        return [_value(shape.member, item) for item in value]
+    if kind == "map":
+        assert isinstance(shape, MapShape)
+        return {key: _value(shape.value, item) for key, item in value.items()}
+    if kind == "timestamp":
+        return _epoch(value)
+    if kind == "blob":
+        return base64.b64encode(value).decode() if isinstance(value, bytes) else value
+    return value
+
+
+def _structure(shape: Shape, value: dict[str, Any]) -> dict[str, Any]:
+    assert isinstance(shape, StructureShape)
+    out: dict[str, Any] = {}
+    for name, member in shape.members.items():
+        item = value.get(name)
+        if item is not None:
+            out[member.serialization.get("name", name)] = _value(member, item)
+    return out
+
+
+def _epoch(value: Any) -> float | int:
+    if isinstance(value, datetime):
+        value = value.timestamp()
+    number = float(value)
+    return int(number) if number.is_integer() else round(number, 3)

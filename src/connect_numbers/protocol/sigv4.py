@@ -1,0 +1,514 @@
+"""AWS Signature Version 4 verification, as Connect's API-Gateway front door does it.
+
+:class:`SigV4Verifier` checks one request and answers the :class:`Caller` it was
+signed by, or raises :class:`SigV4Error` carrying the code, HTTP status (403) and
+message that AWS's front door sends. The checks run in this order:
+
+1. an ``Authorization`` header, or a presigned query (``X-Amz-Algorithm``);
+   neither is ``MissingAuthenticationTokenException``;
+2. its shape: parameters, credential, date (``IncompleteSignatureException``);
+3. the key: a session token or an unknown access key id is
+   ``UnrecognizedClientException`` (this service issues no session tokens);
+4. the credential scope: region, service, terminator and date together
+   (``InvalidSignatureException``, one message naming every mismatch, as AWS does);
+5. ``host`` and the date header are signed, and every signed header is present
+   (``InvalidSignatureException``, as AWS answers for an unsigned ``Host``);
+6. the date within ``max_skew_seconds`` of ``now`` (a presigned request: until
+   ``X-Amz-Expires`` after its date);
+7. the signature, recomputed as botocore's ``SigV4Auth`` computes it for a
+   non-S3 service and compared in constant time.
+
+The canonical request follows botocore exactly: the raw wire path, dot segments
+removed, is percent-encoded again (``%3A`` becomes ``%253A``); query keys and
+values are decoded and re-encoded with ``-_.~`` safe. A raw ``+`` in the query is
+decoded as a space, like HTML forms and :func:`urllib.parse.parse_qsl` do, so it
+signs as ``%20``: botocore never sends ``+`` (it sends ``%20`` for a space and
+``%2B`` for a plus), and whoever parses the query must decode ``+`` as a space
+too, so that swapping ``+`` and ``%20`` on the wire can never change a meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from typing import Protocol
+from urllib.parse import quote, unquote_to_bytes
+
+__all__ = [
+    "Caller",
+    "IncomingRequest",
+    "SecretLookup",
+    "SigV4Error",
+    "SigV4Verifier",
+    "canonical_request",
+    "signing_key",
+    "string_to_sign",
+]
+
+logger = logging.getLogger(__name__)
+
+ALGORITHM = "AWS4-HMAC-SHA256"
+TERMINATOR = "aws4_request"
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+MAX_PRESIGN_EXPIRES = 604_800  # one week, as AWS allows
+
+_TIMESTAMP_FORMAT = "%Y%m%dT%H%M%SZ"
+_TIMESTAMP = re.compile(r"[0-9]{8}T[0-9]{6}Z")
+_AUTH_PARAMS = ("Credential", "Signature", "SignedHeaders")
+_QUERY_PARAMS = (
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Signature",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Date",
+)
+_MISMATCH = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. "
+    "Consult the service documentation for details."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingRequest:
+    """A request as received: the path and query still percent-encoded as on the wire.
+
+    ``headers`` maps lower-cased names to values; repeated headers are joined
+    with ``,`` as SigV4 does.
+    """
+
+    method: str
+    raw_path: str
+    raw_query: str
+    headers: Mapping[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who signed a verified request, and the scope they signed it for."""
+
+    access_key_id: str
+    region: str
+    scope_date: str
+
+
+class SigV4Error(Exception):
+    """A request that failed authentication, with AWS's code, status and message."""
+
+    def __init__(self, code: str, message: str, status: int = 403) -> None:
+        super().__init__(message)
+        self.code = code
+        self.status = status
+        self.message = message
+
+
+class SecretLookup(Protocol):
+    """Answers the secret access key of an access key id, or ``None`` if unknown."""
+
+    def __call__(self, access_key_id: str) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """What a request claims about its signature, before anything is trusted."""
+
+    credential: str
+    signed_headers: tuple[str, ...]
+    signature: str
+    timestamp: str  # as signed: YYYYMMDDTHHMMSSZ
+    date_header: str  # "X-Amz-Date" or "Date"; "" for a presigned query
+    expires: int | None  # presigned only
+    has_session_token: bool
+    signed_query: str  # the raw query the client signed
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    access_key_id: str
+    date: str
+    region: str
+    service: str
+    terminator: str
+
+    def credential_scope(self) -> str:
+        return f"{self.date}/{self.region}/{self.service}/{self.terminator}"
+
+
+class SigV4Verifier:
+    """Verifies SigV4 signatures against the secrets that ``lookup`` knows."""
+
+    def __init__(
+        self,
+        lookup: SecretLookup,
+        *,
+        service: str = "connect",
+        regions: Collection[str],
+        max_skew_seconds: int = 300,
+    ) -> None:
+        self._lookup = lookup
+        self._service = service
+        self._regions = frozenset(regions)
+        self._max_skew = max_skew_seconds
+
+    def verify(self, request: IncomingRequest, now: float) -> Caller:
+        """The caller who signed ``request``; raises :class:`SigV4Error` otherwise.
+
+        ``now`` is epoch seconds from the service's clock.
+        """
+        claim = _read_claim(request)
+        scope = _parse_credential(claim.credential)
+        secret = self._secret(scope, claim)
+        self._check_scope(scope, claim.timestamp)
+        _check_signed_headers(claim, request.headers)
+        self._check_freshness(claim, now)
+        _check_signature(request, claim, scope, secret)
+        return Caller(scope.access_key_id, scope.region, scope.date)
+
+    def _secret(self, scope: _Scope, claim: _Claim) -> str:
+        secret = None if claim.has_session_token else self._lookup(scope.access_key_id)
+        if secret is None:
+            raise SigV4Error(
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid.",
+            )
+        return secret
+
+    def _check_scope(self, scope: _Scope, timestamp: str) -> None:
+        problems = ""
+        if scope.region not in self._regions:
+            problems += f"Credential should be scoped to a valid region, not '{scope.region}'. "
+        if scope.service != self._service:
+            problems += f"Credential should be scoped to correct service: '{self._service}'. "
+        if scope.terminator != TERMINATOR:
+            problems += (
+                f"Credential should be scoped with a valid terminator: '{TERMINATOR}', "
+                f"not '{scope.terminator}'. "
+            )
+        if scope.date != timestamp[:8]:
+            problems += (
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
+                f"date from HTTP: '{scope.date}' != '{timestamp[:8]}', from '{timestamp}'."
+            )
+        if problems:
+            raise _invalid(problems)
+
+    def _check_freshness(self, claim: _Claim, now: float) -> None:
+        signed_at = _epoch(claim.timestamp)
+        valid_for = self._max_skew if claim.expires is None else claim.expires
+        if signed_at < now - valid_for:
+            raise _invalid(
+                f"Signature expired: {claim.timestamp} is now earlier than "
+                f"{_format(now - valid_for)} ({_format(now)} - {_duration(valid_for)})"
+            )
+        if signed_at > now + self._max_skew:
+            raise _invalid(
+                f"Signature not yet current: {claim.timestamp} is still later than "
+                f"{_format(now + self._max_skew)} ({_format(now)} + {_duration(self._max_skew)})"
+            )
+
+
+# --- step 1 and 2: read the claim ---------------------------------------------------
+
+
+def _read_claim(request: IncomingRequest) -> _Claim:
+    authorization = request.headers.get("authorization", "")
+    params = dict(_query_pairs(request.raw_query))
+    presigned = "X-Amz-Algorithm" in params
+    if authorization and presigned:
+        raise _invalid(
+            "Found both 'X-Amz-Algorithm' as a query-string param "
+            "and 'Authorization' as HTTP header."
+        )
+    if authorization:
+        return _claim_from_header(request, authorization)
+    if presigned:
+        return _claim_from_query(request, params)
+    raise SigV4Error("MissingAuthenticationTokenException", "Missing Authentication Token")
+
+
+def _claim_from_header(request: IncomingRequest, authorization: str) -> _Claim:
+    algorithm, _, rest = authorization.strip().partition(" ")
+    params = _authorization_params(rest, authorization)
+    problems = [
+        f"Authorization header requires '{name}' parameter. "
+        for name in _AUTH_PARAMS
+        if not params.get(name)
+    ]
+    if not request.headers.get("x-amz-date") and not request.headers.get("date"):
+        problems.append(
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+        )
+    if problems:
+        raise _incomplete("".join(problems) + f"Authorization={authorization}")
+    _check_algorithm(algorithm)
+    timestamp, date_header = _header_timestamp(request.headers)
+    return _Claim(
+        credential=params["Credential"],
+        signed_headers=_signed_header_names(params["SignedHeaders"]),
+        signature=params["Signature"],
+        timestamp=timestamp,
+        date_header=date_header,
+        expires=None,
+        has_session_token="x-amz-security-token" in request.headers,
+        signed_query=request.raw_query,
+    )
+
+
+def _authorization_params(rest: str, authorization: str) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for part in filter(None, re.split(r"[,\s]+", rest)):
+        key, equals, value = part.partition("=")
+        if not equals:
+            raise _incomplete(
+                f"'{part}' not a valid key=value pair (missing equal-sign) "
+                f"in Authorization header: '{authorization}'."
+            )
+        params[key] = value
+    return params
+
+
+def _claim_from_query(request: IncomingRequest, params: Mapping[str, str]) -> _Claim:
+    missing = [
+        f"AWS query-string parameters must include '{name}'. "
+        for name in _QUERY_PARAMS
+        if not params.get(name)
+    ]
+    if missing:
+        raise _incomplete("".join(missing) + "Re-examine the query-string parameters.")
+    _check_algorithm(params["X-Amz-Algorithm"])
+    return _Claim(
+        credential=params["X-Amz-Credential"],
+        signed_headers=_signed_header_names(params["X-Amz-SignedHeaders"]),
+        signature=params["X-Amz-Signature"],
+        timestamp=_amz_timestamp(params["X-Amz-Date"]),
+        date_header="",
+        expires=_expires(params.get("X-Amz-Expires")),
+        has_session_token="X-Amz-Security-Token" in params,
+        signed_query=_without_last_signature(request.raw_query),
+    )
+
+
+def _check_algorithm(algorithm: str) -> None:
+    if algorithm != ALGORITHM:
+        raise _incomplete(
+            f"Unsupported AWS 'algorithm': '{algorithm}' (only {ALGORITHM} for now). "
+        )
+
+
+def _signed_header_names(value: str) -> tuple[str, ...]:
+    return tuple(sorted({name.strip().lower() for name in value.split(";")}))
+
+
+def _parse_credential(credential: str) -> _Scope:
+    parts = credential.split("/")
+    if len(parts) != 5:
+        raise _incomplete(
+            "Credential must have exactly 5 slash-delimited elements, "
+            f"e.g. keyid/date/region/service/term, got '{credential}'"
+        )
+    return _Scope(*parts)
+
+
+def _header_timestamp(headers: Mapping[str, str]) -> tuple[str, str]:
+    amz_date = headers.get("x-amz-date")
+    if amz_date:
+        return _amz_timestamp(amz_date), "X-Amz-Date"
+    return _http_timestamp(headers["date"]), "Date"
+
+
+def _amz_timestamp(value: str) -> str:
+    try:
+        if _TIMESTAMP.fullmatch(value):
+            datetime.strptime(value, _TIMESTAMP_FORMAT)
+            return value
+    except ValueError:
+        pass
+    raise _incomplete(
+        f"Date must be in ISO-8601 'basic format'. Got '{value}'. "
+        "See http://en.wikipedia.org/wiki/ISO_8601"
+    )
+
+
+def _http_timestamp(value: str) -> str:
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        raise _incomplete(f"Date header must be an RFC 7231 HTTP-date. Got '{value}'.") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+
+
+def _expires(value: str | None) -> int | None:
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_PRESIGN_EXPIRES:
+        raise _incomplete(
+            f"X-Amz-Expires must be a whole number of seconds from 0 to {MAX_PRESIGN_EXPIRES}, "
+            f"got '{value}'."
+        )
+    return int(value)
+
+
+def _without_last_signature(raw_query: str) -> str:
+    """The query a presigned request signed: the one it had before its X-Amz-Signature."""
+    pairs = raw_query.split("&")
+    keys = [_decode(pair.partition("=")[0]) for pair in pairs]
+    last = len(keys) - 1 - keys[::-1].index("X-Amz-Signature")
+    return "&".join(pairs[:last] + pairs[last + 1 :])
+
+
+# --- step 5 to 7 ---------------------------------------------------------------------
+
+
+def _check_signed_headers(claim: _Claim, headers: Mapping[str, str]) -> None:
+    if "host" not in claim.signed_headers:
+        raise _invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+    if claim.date_header and claim.date_header.lower() not in claim.signed_headers:
+        raise _invalid(f"'{claim.date_header}' must be a 'SignedHeader' in the AWS Authorization.")
+    for name in claim.signed_headers:
+        if name not in headers:
+            raise _invalid(f"'{name}' is a 'SignedHeader' but is missing from the request.")
+
+
+def _check_signature(request: IncomingRequest, claim: _Claim, scope: _Scope, secret: str) -> None:
+    signed_request = replace(request, raw_query=claim.signed_query)
+    canonical = canonical_request(signed_request, claim.signed_headers)
+    to_sign = string_to_sign(claim.timestamp, scope.credential_scope(), canonical)
+    key = signing_key(secret, scope.date, scope.region, scope.service)
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), claim.signature.encode("utf-8", "replace")):
+        logger.debug(
+            "SigV4 mismatch for %s; canonical request:\n%s", scope.access_key_id, canonical
+        )
+        raise _invalid(_MISMATCH)
+
+
+# --- the pure SigV4 functions --------------------------------------------------------
+
+
+def canonical_request(request: IncomingRequest, signed_headers: Sequence[str]) -> str:
+    """The canonical request botocore's ``SigV4Auth`` builds for this wire request.
+
+    The payload hash is ``UNSIGNED-PAYLOAD`` when the client signed an
+    ``X-Amz-Content-SHA256`` header with that value; otherwise it is always the
+    SHA-256 of the body actually received, never a declared hash: a declared
+    hash that does not match the body then fails as a signature mismatch.
+    """
+    names = sorted(signed_headers)
+    return "\n".join(
+        [
+            request.method.upper(),
+            _canonical_uri(request.raw_path),
+            _canonical_query(request.raw_query),
+            _canonical_headers(request.headers, names) + "\n",
+            ";".join(names),
+            _payload_hash(request, names),
+        ]
+    )
+
+
+def string_to_sign(timestamp: str, credential_scope: str, canonical: str) -> str:
+    """The SigV4 string to sign for a canonical request."""
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    return f"{ALGORITHM}\n{timestamp}\n{credential_scope}\n{digest}"
+
+
+@lru_cache(maxsize=512)
+def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
+    """The derived SigV4 key; cached, so a busy key derives it once a day per region."""
+    key = _hmac(f"AWS4{secret}".encode(), date)
+    for part in (region, service, TERMINATOR):
+        key = _hmac(key, part)
+    return key
+
+
+def _hmac(key: bytes, message: str) -> bytes:
+    return hmac.new(key, message.encode(), hashlib.sha256).digest()
+
+
+def _canonical_uri(raw_path: str) -> str:
+    path = _remove_dot_segments(raw_path) if raw_path else "/"
+    return quote(path, safe="/~")
+
+
+def _remove_dot_segments(path: str) -> str:
+    """RFC 3986 dot-segment removal that also drops empty segments, as botocore does."""
+    kept: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment not in ("", "."):
+            kept.append(segment)
+    leading = "/" if path.startswith("/") else ""
+    trailing = "/" if path.endswith("/") and kept else ""
+    return leading + "/".join(kept) + trailing
+
+
+def _canonical_query(raw_query: str) -> str:
+    if not raw_query:
+        return ""
+    pairs = sorted((_encode(k), _encode(v)) for k, v in _raw_pairs(raw_query))
+    return "&".join(f"{key}={value}" for key, value in pairs)
+
+
+def _raw_pairs(raw_query: str) -> list[tuple[str, str]]:
+    pairs = (pair.partition("=") for pair in raw_query.split("&"))
+    return [(key, value) for key, _, value in pairs]
+
+
+def _query_pairs(raw_query: str) -> list[tuple[str, str]]:
+    if not raw_query:
+        return []
+    return [(_decode(key), _decode(value)) for key, value in _raw_pairs(raw_query)]
+
+
+def _decode(text: str) -> str:
+    return unquote_to_bytes(text.replace("+", " ")).decode("utf-8", "replace")
+
+
+def _encode(text: str) -> str:
+    return quote(unquote_to_bytes(text.replace("+", " ")), safe="-_.~")
+
+
+def _canonical_headers(headers: Mapping[str, str], names: Sequence[str]) -> str:
+    return "\n".join(f"{name}:{' '.join(headers.get(name, '').split())}" for name in names)
+
+
+def _payload_hash(request: IncomingRequest, signed_headers: Sequence[str]) -> str:
+    declared = request.headers.get("x-amz-content-sha256")
+    if declared == UNSIGNED_PAYLOAD and "x-amz-content-sha256" in signed_headers:
+        return UNSIGNED_PAYLOAD
+    return hashlib.sha256(request.body).hexdigest()
+
+
+# --- small helpers -------------------------------------------------------------------
+
+
+def _incomplete(message: str) -> SigV4Error:
+    return SigV4Error("IncompleteSignatureException", message)
+
+
+def _invalid(message: str) -> SigV4Error:
+    return SigV4Error("InvalidSignatureException", message)
+
+
+def _epoch(timestamp: str) -> float:
+    return datetime.strptime(timestamp, _TIMESTAMP_FORMAT).replace(tzinfo=UTC).timestamp()
+
+
+def _format(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime(_TIMESTAMP_FORMAT)
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds // 60} min." if seconds % 60 == 0 else f"{seconds} sec."

@@ -1,0 +1,185 @@
+"""Server-side enforcement of every constraint in the Connect model.
+
+botocore checks only some constraints on the client (required, types,
+minimums) and other clients check none, so the server walks the input shape
+itself and enforces required, type, min, max, pattern and enum for strings,
+numbers, lists and maps. Violations are reported the way AWS's request
+validation words them: ``Value '…' at 'Member' failed to satisfy constraint:
+Member must …``.
+
+Patterns are the model's: Smithy patterns are ECMA-style and not anchored, so
+they are searched, not fully matched; they use ``\\p{L}``-style classes, so
+the ``regex`` module compiles them. Some model patterns carry a doubled
+escape (``\\\\+[1-9]\\\\d{1,14}$`` for PhoneNumber) which, taken literally,
+would demand a backslash; it is read as the single escape it means.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import regex
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+__all__ = ["violations"]
+
+_MAX_REPORTED = 10
+
+
+def violations(shape: StructureShape, params: dict[str, Any]) -> list[str]:
+    """Every constraint of ``shape`` that ``params`` breaks, as messages."""
+    found: list[str] = []
+    _check_structure(shape, params, "", found)
+    return found
+
+
+def describe(found: list[str]) -> str:
+    """One message for a list of violations, AWS style."""
+    count = len(found)
+    noun = "error" if count == 1 else "errors"
+    shown = "; ".join(found[:_MAX_REPORTED])
+    more = f"; and {count - _MAX_REPORTED} more" if count > _MAX_REPORTED else ""
+    return f"{count} validation {noun} detected: {shown}{more}"
+
+
+def _where(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def _fail(found: list[str], path: str, value: Any, rule: str) -> None:
+    shown = "null" if value is None else f"'{_shown(value)}'"
+    found.append(f"Value {shown} at '{path}' failed to satisfy constraint: Member must {rule}")
+
+
+def _check(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    checker = _CHECKERS.get(shape.type_name)
+    if checker is not None:
+        checker(shape, value, path, found)
+
+
+def _check_structure(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if not isinstance(value, dict):
+        _fail(found, path or "body", value, "be a structure (a JSON object)")
+        return
+    assert isinstance(shape, StructureShape)
+    for name in shape.required_members:
+        if value.get(name) is None:
+            _fail(found, _where(path, name), None, "not be null")
+    for name, member in shape.members.items():
+        if value.get(name) is not None:
+            _check(member, value[name], _where(path, name), found)
+
+
+def _check_list(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if not isinstance(value, list):
+        _fail(found, path, value, "be a list (a JSON array)")
+        return
+    assert isinstance(shape, ListShape)
+    _check_length(shape, len(value), value, path, found)
+    for index, item in enumerate(value):
+        if item is None:
+            _fail(found, f"{path}.{index + 1}", None, "not be null")
+        else:
+            _check(shape.member, item, f"{path}.{index + 1}", found)
+
+
+def _check_map(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if not isinstance(value, dict):
+        _fail(found, path, value, "be a map (a JSON object)")
+        return
+    assert isinstance(shape, MapShape)
+    _check_length(shape, len(value), value, path, found)
+    for key, item in value.items():
+        _check(shape.key, key, f"{path}.key", found)
+        if item is None:
+            _fail(found, f"{path}.{key}", None, "not be null")
+        else:
+            _check(shape.value, item, f"{path}.{key}", found)
+
+
+def _check_string(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if not isinstance(value, str):
+        _fail(found, path, value, "be a string")
+        return
+    enum = shape.metadata.get("enum")
+    if enum and value not in enum:
+        _fail(found, path, value, f"satisfy enum value set: [{', '.join(enum)}]")
+    _check_length(shape, len(value), value, path, found)
+    pattern = shape.metadata.get("pattern")
+    if pattern and _compiled(pattern).search(value) is None:
+        _fail(found, path, value, f"satisfy regular expression pattern: {_meant(pattern)}")
+
+
+def _check_length(shape: Shape, size: int, value: Any, path: str, found: list[str]) -> None:
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if low is not None and size < low:
+        _fail(found, path, value, f"have length greater than or equal to {low}")
+    if high is not None and size > high:
+        _fail(found, path, value, f"have length less than or equal to {high}")
+
+
+def _check_integer(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        _fail(found, path, value, "be an integer")
+        return
+    _check_range(shape, value, path, found)
+
+
+def _check_float(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        _fail(found, path, value, "be a number")
+        return
+    _check_range(shape, value, path, found)
+
+
+def _check_range(shape: Shape, value: float, path: str, found: list[str]) -> None:
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if low is not None and value < low:
+        _fail(found, path, value, f"have value greater than or equal to {low}")
+    if high is not None and value > high:
+        _fail(found, path, value, f"have value less than or equal to {high}")
+
+
+def _check_boolean(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if not isinstance(value, bool):
+        _fail(found, path, value, "be a boolean")
+
+
+def _check_timestamp(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        _fail(found, path, value, "be a timestamp in epoch seconds")
+
+
+def _check_blob(shape: Shape, value: Any, path: str, found: list[str]) -> None:
+    if not isinstance(value, str):
+        _fail(found, path, value, "be base64-encoded binary data")
+
+
+_CHECKERS = {
+    "structure": _check_structure,
+    "list": _check_list,
+    "map": _check_map,
+    "string": _check_string,
+    "integer": _check_integer,
+    "long": _check_integer,
+    "float": _check_float,
+    "double": _check_float,
+    "boolean": _check_boolean,
+    "timestamp": _check_timestamp,
+    "blob": _check_blob,
+}
+
+
+def _meant(pattern: str) -> str:
+    return pattern.replace("\\\\", "\\")
+
+
+@cache
+def _compiled(pattern: str) -> Any:
+    return regex.compile(_meant(pattern))

@@ -1,0 +1,83 @@
+"""What every use case receives: who calls, and the transaction it runs in."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
+
+from ..domain.clock import now as clock_now
+from ..domain.config import Config
+from ..domain.idempotency import IdempotencyRecord, fingerprint, replayable
+from .ports import UnitOfWork, UnitOfWorkFactory
+
+__all__ = ["Caller", "Services", "Tx", "idempotent", "transaction"]
+
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated caller of one request."""
+
+    account_id: str
+    principal: str
+    region: str
+    request_id: str
+
+
+@dataclass(slots=True)
+class Services:
+    """What use cases are wired to: storage, and the wall clock under the service clock."""
+
+    uow: UnitOfWorkFactory
+    wall: Callable[[], float] = field(default=time.time)
+
+
+@dataclass(frozen=True, slots=True)
+class Tx:
+    """An open unit of work with the service time and configuration it read."""
+
+    uow: UnitOfWork
+    now: float
+    config: Config
+
+
+@contextmanager
+def transaction(services: Services, *, write: bool) -> Iterator[Tx]:
+    """Open a unit of work and read the clock and configuration inside it."""
+    with services.uow(write=write) as uow:
+        clock, config = uow.settings.load()
+        yield Tx(uow, clock_now(clock, services.wall()), config)
+
+
+def idempotent(
+    tx: Tx,
+    caller: Caller,
+    operation: str,
+    token: str | None,
+    parameters: dict[str, Any],
+    result_type: type[Result],
+    run: Callable[[], Result],
+) -> Result:
+    """Run ``run`` once per client token; a retry gets the first result back.
+
+    The record is written in ``tx``, the mutation's own transaction.
+    """
+    if token is None:
+        return run()
+    digest = fingerprint(parameters)
+    record = tx.uow.idempotency.get(caller.account_id, caller.region, operation, token)
+    outcome = replayable(record, digest, tx.now, tx.config.idempotency_seconds)
+    if outcome is not None:
+        return result_type(**outcome)
+    result = run()
+    document = asdict(result)  # type: ignore[call-overload]
+    tx.uow.idempotency.put(
+        IdempotencyRecord(
+            caller.account_id, caller.region, operation, token, digest, document, tx.now
+        )
+    )
+    return result

@@ -1,0 +1,137 @@
+"""Use cases for Connect instances: create, describe, list, delete."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..domain import instances as domain
+from ..domain.errors import InvalidRequest, NotFound
+from ..domain.instances import Instance
+from ..domain.pagination import decode_token, encode_token
+from .context import Caller, Services, Tx, idempotent, transaction
+
+__all__ = [
+    "CreateInstance",
+    "Created",
+    "InstancePage",
+    "create_instance",
+    "delete_instance",
+    "describe_instance",
+    "list_instances",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CreateInstance:
+    identity_management_type: str
+    inbound_calls_enabled: bool
+    outbound_calls_enabled: bool
+    alias: str | None = None
+    directory_id: str | None = None
+    tags: dict[str, str] | None = None
+    client_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    id: str
+    arn: str
+
+
+@dataclass(frozen=True, slots=True)
+class InstancePage:
+    instances: list[tuple[Instance, str]]  # with its status now
+    next_token: str | None
+
+
+def create_instance(services: Services, caller: Caller, command: CreateInstance) -> Created:
+    with transaction(services, write=True) as tx:
+        parameters = {k: v for k, v in asdict(command).items() if k != "client_token"}
+        created = idempotent(
+            tx, caller, "CreateInstance", command.client_token, parameters, Created,
+            lambda: _create(tx, caller, command),
+        )
+        tx.uow.commit()
+        return created
+
+
+def _create(tx: Tx, caller: Caller, command: CreateInstance) -> Created:
+    if command.alias and tx.uow.instances.alias_taken(command.alias):
+        raise InvalidRequest(f"The instance alias {command.alias!r} is already in use")
+    instance = domain.new_instance(
+        caller.account_id,
+        caller.region,
+        command.identity_management_type,
+        command.alias,
+        command.directory_id,
+        command.inbound_calls_enabled,
+        command.outbound_calls_enabled,
+        tx.now,
+        tx.config.settle_seconds,
+    )
+    tx.uow.instances.add(instance)
+    if command.tags:
+        tx.uow.tags.put(instance.arn, command.tags)
+    return Created(instance.id, instance.arn)
+
+
+def describe_instance(
+    services: Services, caller: Caller, instance_id: str
+) -> tuple[Instance, str, dict[str, str]]:
+    """The instance, its status now, and its tags."""
+    with transaction(services, write=False) as tx:
+        instance = find_instance(tx, caller, instance_id)
+        return instance, instance.status(tx.now), tx.uow.tags.get(instance.arn)
+
+
+def list_instances(
+    services: Services, caller: Caller, max_results: int | None, next_token: str | None
+) -> InstancePage:
+    limit = max_results or 10
+    after = None
+    if next_token is not None:
+        created_at, instance_id = decode_token("instances", next_token)
+        after = (float(created_at), str(instance_id))
+    with transaction(services, write=False) as tx:
+        found = tx.uow.instances.page(caller.account_id, caller.region, after, limit + 1)
+        shown = found[:limit]
+        token = None
+        if len(found) > limit:
+            token = encode_token("instances", [shown[-1].created_at, shown[-1].id])
+        return InstancePage([(i, i.status(tx.now)) for i in shown], token)
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    id: str
+
+
+def delete_instance(
+    services: Services, caller: Caller, instance_id: str, client_token: str | None
+) -> None:
+    with transaction(services, write=True) as tx:
+        idempotent(
+            tx, caller, "DeleteInstance", client_token, {"instance_id": instance_id}, Deleted,
+            lambda: _delete(tx, caller, instance_id),
+        )
+        tx.uow.commit()
+
+
+def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:
+    instance = find_instance(tx, caller, instance_id)
+    tx.uow.instances.remove(instance.id)
+    tx.uow.tags.clear(instance.arn)
+    return Deleted(instance.id)
+
+
+def find_instance(tx: Tx, caller: Caller, instance_id_or_arn: str) -> Instance:
+    """The caller's instance in the caller's region, by id or ARN; NotFound otherwise."""
+    instance_id = instance_id_or_arn
+    if instance_id_or_arn.startswith("arn:"):
+        instance_id = instance_id_or_arn.rsplit("/", 1)[-1]
+        if not instance_id_or_arn.endswith(f":instance/{instance_id}"):
+            raise NotFound(f"Instance not found: {instance_id_or_arn}")
+    instance = tx.uow.instances.get(caller.account_id, caller.region, instance_id)
+    if instance is None or (instance_id_or_arn.startswith("arn:") and instance.arn != instance_id_or_arn):
+        raise NotFound(f"Instance not found: {instance_id_or_arn}")
+    return instance

@@ -1,0 +1,54 @@
+"""Use cases for tags on any taggable resource, addressed by ARN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..domain.arns import parse_arn
+from ..domain.errors import NotFound
+from ..domain.tags import merged
+from .context import Caller, Services, Tx, transaction
+from .instances import find_instance
+
+__all__ = ["list_tags", "tag_resource", "untag_resource"]
+
+# resource kind in the ARN -> a lookup that raises NotFound for the caller
+_Finder = Callable[[Tx, Caller, str], object]
+_FINDERS: dict[str, _Finder] = {"instance": find_instance}
+
+
+def register_taggable(kind: str, finder: _Finder) -> None:
+    """Make resources of ``kind`` (the ARN's resource type) taggable."""
+    _FINDERS[kind] = finder
+
+
+def tag_resource(services: Services, caller: Caller, arn: str, tags: dict[str, str]) -> None:
+    with transaction(services, write=True) as tx:
+        _check_resource(tx, caller, arn)
+        tx.uow.tags.put(arn, merged(tx.uow.tags.get(arn), tags))
+        tx.uow.commit()
+
+
+def untag_resource(services: Services, caller: Caller, arn: str, keys: list[str]) -> None:
+    with transaction(services, write=True) as tx:
+        _check_resource(tx, caller, arn)
+        tx.uow.tags.remove(arn, keys)
+        tx.uow.commit()
+
+
+def list_tags(services: Services, caller: Caller, arn: str) -> dict[str, str]:
+    with transaction(services, write=False) as tx:
+        _check_resource(tx, caller, arn)
+        return tx.uow.tags.get(arn)
+
+
+def _check_resource(tx: Tx, caller: Caller, arn: str) -> None:
+    parsed = parse_arn(arn)
+    missing = NotFound(f"Resource not found: {arn}")
+    if parsed is None or parsed.account != caller.account_id or parsed.region != caller.region:
+        raise missing
+    kind, _, rest = parsed.resource.partition("/")
+    finder = _FINDERS.get(kind)
+    if finder is None or not rest or "/" in rest:
+        raise missing
+    finder(tx, caller, arn)

@@ -1,0 +1,82 @@
+"""Database engines: the embedded SQLite default, and PostgreSQL.
+
+SQLite runs in WAL mode with ``synchronous=NORMAL`` (every answered write
+survives a kill of the process) or ``FULL`` (it also survives a power loss).
+Write transactions begin with ``BEGIN IMMEDIATE`` so that concurrent writers
+in several processes queue on the database lock instead of failing when a
+read transaction tries to become a write transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from platformdirs import user_data_dir
+
+__all__ = ["create_engine", "default_database_url", "migrate"]
+
+_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def default_database_url() -> str:
+    """The embedded store: a SQLite file in the user's data directory."""
+    folder = Path(user_data_dir("connect-numbers"))
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return f"sqlite:///{folder / 'connect-numbers.db'}"
+
+
+def create_engine(url: str, *, synchronous: str = "NORMAL") -> sa.Engine:
+    """An engine for ``url`` (``sqlite:///path`` or ``postgresql://…``)."""
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, synchronous)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
+
+
+def _sqlite_engine(url: str, synchronous: str) -> sa.Engine:
+    if synchronous not in ("NORMAL", "FULL"):
+        raise ValueError("synchronous must be NORMAL or FULL")
+    _create_private_file(url)
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun below
+        for pragma in (
+            "journal_mode=WAL",
+            f"synchronous={synchronous}",
+            "busy_timeout=30000",
+            "foreign_keys=ON",
+        ):
+            dbapi_connection.execute(f"PRAGMA {pragma}")
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def _create_private_file(url: str) -> None:
+    path = url.removeprefix("sqlite:///")
+    if not path or path == ":memory:" or os.path.exists(path):
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema up to the newest migration."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

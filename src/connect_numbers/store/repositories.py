@@ -1,0 +1,201 @@
+"""Repositories: load and save domain objects with SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..domain.accounts import Credential
+from ..domain.clock import ClockState
+from ..domain.config import Config
+from ..domain.idempotency import IdempotencyRecord
+from ..domain.instances import Instance
+from .tables import access_keys, idempotency, instances, settings, tags
+
+__all__ = [
+    "SqlAccessKeyRepository",
+    "SqlIdempotencyRepository",
+    "SqlInstanceRepository",
+    "SqlSettingsRepository",
+    "SqlTagRepository",
+]
+
+
+class SqlSettingsRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def load(self) -> tuple[ClockState, Config]:
+        row = self._db.execute(sa.select(settings).where(settings.c.id == 1)).first()
+        if row is None:
+            return ClockState(), Config()
+        return ClockState(row.clock_offset, row.clock_frozen_at), Config.from_document(row.config)
+
+    def save_clock(self, state: ClockState) -> None:
+        self._upsert(clock_offset=state.offset_seconds, clock_frozen_at=state.frozen_at)
+
+    def save_config(self, config: Config) -> None:
+        self._upsert(config=config.to_document())
+
+    def _upsert(self, **values: Any) -> None:
+        done = self._db.execute(sa.update(settings).where(settings.c.id == 1).values(**values))
+        if done.rowcount == 0:
+            row = {"id": 1, "clock_offset": 0.0, "clock_frozen_at": None}
+            row["config"] = Config().to_document()
+            self._db.execute(sa.insert(settings).values({**row, **values}))
+
+
+class SqlInstanceRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def add(self, instance: Instance) -> None:
+        row = _instance_row(instance)
+        self._db.execute(sa.insert(instances).values(row))
+
+    def get(self, account_id: str, region: str, instance_id: str) -> Instance | None:
+        query = sa.select(instances).where(
+            instances.c.id == instance_id,
+            instances.c.account_id == account_id,
+            instances.c.region == region,
+        )
+        row = self._db.execute(query).first()
+        return _instance(row) if row is not None else None
+
+    def alias_taken(self, alias: str) -> bool:
+        query = sa.select(instances.c.id).where(instances.c.alias_key == alias.lower())
+        return self._db.execute(query).first() is not None
+
+    def page(
+        self, account_id: str, region: str, after: tuple[float, str] | None, limit: int
+    ) -> list[Instance]:
+        query = sa.select(instances).where(
+            instances.c.account_id == account_id, instances.c.region == region
+        )
+        if after is not None:
+            position = sa.tuple_(instances.c.created_at, instances.c.id)
+            query = query.where(position > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
+        query = query.order_by(instances.c.created_at, instances.c.id).limit(limit)
+        return [_instance(row) for row in self._db.execute(query)]
+
+    def remove(self, instance_id: str) -> None:
+        self._db.execute(sa.delete(instances).where(instances.c.id == instance_id))
+
+
+def _instance_row(instance: Instance) -> dict[str, Any]:
+    return {
+        "id": instance.id,
+        "account_id": instance.account_id,
+        "region": instance.region,
+        "arn": instance.arn,
+        "identity_management_type": instance.identity_management_type,
+        "alias": instance.alias,
+        "alias_key": instance.alias.lower() if instance.alias else None,
+        "directory_id": instance.directory_id,
+        "inbound_calls_enabled": instance.inbound_calls_enabled,
+        "outbound_calls_enabled": instance.outbound_calls_enabled,
+        "created_at": instance.created_at,
+        "settles_at": instance.settles_at,
+    }
+
+
+def _instance(row: sa.Row[Any]) -> Instance:
+    return Instance(
+        id=row.id,
+        arn=row.arn,
+        account_id=row.account_id,
+        region=row.region,
+        identity_management_type=row.identity_management_type,
+        alias=row.alias,
+        directory_id=row.directory_id,
+        inbound_calls_enabled=bool(row.inbound_calls_enabled),
+        outbound_calls_enabled=bool(row.outbound_calls_enabled),
+        created_at=row.created_at,
+        settles_at=row.settles_at,
+    )
+
+
+class SqlTagRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def get(self, resource_arn: str) -> dict[str, str]:
+        query = sa.select(tags.c.key, tags.c.value).where(tags.c.resource_arn == resource_arn)
+        return {row.key: row.value for row in self._db.execute(query)}
+
+    def put(self, resource_arn: str, values: dict[str, str]) -> None:
+        self.remove(resource_arn, list(values))
+        rows = [{"resource_arn": resource_arn, "key": k, "value": v} for k, v in values.items()]
+        if rows:
+            self._db.execute(sa.insert(tags), rows)
+
+    def remove(self, resource_arn: str, keys: list[str]) -> None:
+        self._db.execute(
+            sa.delete(tags).where(tags.c.resource_arn == resource_arn, tags.c.key.in_(keys))
+        )
+
+    def clear(self, resource_arn: str) -> None:
+        self._db.execute(sa.delete(tags).where(tags.c.resource_arn == resource_arn))
+
+
+class SqlIdempotencyRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def get(
+        self, account_id: str, region: str, operation: str, token: str
+    ) -> IdempotencyRecord | None:
+        query = sa.select(idempotency).where(
+            idempotency.c.account_id == account_id,
+            idempotency.c.region == region,
+            idempotency.c.operation == operation,
+            idempotency.c.token == token,
+        )
+        row = self._db.execute(query).first()
+        if row is None:
+            return None
+        return IdempotencyRecord(
+            row.account_id, row.region, row.operation, row.token,
+            row.fingerprint, row.outcome, row.created_at,
+        )
+
+    def put(self, record: IdempotencyRecord) -> None:
+        key = (
+            (idempotency.c.account_id == record.account_id)
+            & (idempotency.c.region == record.region)
+            & (idempotency.c.operation == record.operation)
+            & (idempotency.c.token == record.token)
+        )
+        self._db.execute(sa.delete(idempotency).where(key))
+        self._db.execute(
+            sa.insert(idempotency).values(
+                account_id=record.account_id,
+                region=record.region,
+                operation=record.operation,
+                token=record.token,
+                fingerprint=record.fingerprint,
+                outcome=record.outcome,
+                created_at=record.created_at,
+            )
+        )
+
+    def purge(self, before: float) -> int:
+        done = self._db.execute(sa.delete(idempotency).where(idempotency.c.created_at < before))
+        return int(done.rowcount)
+
+
+class SqlAccessKeyRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def get(self, access_key_id: str) -> Credential | None:
+        query = sa.select(access_keys).where(
+            access_keys.c.access_key_id == access_key_id, access_keys.c.revoked_at.is_(None)
+        )
+        row = self._db.execute(query).first()
+        if row is None:
+            return None
+        return Credential(
+            row.access_key_id, row.secret_access_key, row.account_id, row.principal, row.policy
+        )

@@ -1,0 +1,98 @@
+"""The database schema, as SQLAlchemy Core tables.
+
+Every resource row carries its account and region as key columns. Times are
+epoch seconds (double precision) from the service clock. Migrations under
+``migrations/`` create and change these tables; this module is what the code
+reads and writes.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+__all__ = [
+    "access_keys",
+    "accounts",
+    "idempotency",
+    "instances",
+    "metadata",
+    "quotas",
+    "settings",
+    "tags",
+]
+
+metadata = sa.MetaData()
+
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("clock_offset", sa.Double, nullable=False),
+    sa.Column("clock_frozen_at", sa.Double, nullable=True),
+    sa.Column("config", sa.JSON, nullable=False),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("account_id", sa.String(12), primary_key=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+)
+
+access_keys = sa.Table(
+    "access_keys",
+    metadata,
+    sa.Column("access_key_id", sa.String(128), primary_key=True),
+    sa.Column("secret_access_key", sa.String(128), nullable=False),
+    sa.Column("account_id", sa.String(12), nullable=False, index=True),
+    sa.Column("principal", sa.String(256), nullable=False),
+    sa.Column("policy", sa.JSON, nullable=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("revoked_at", sa.Double, nullable=True),
+)
+
+quotas = sa.Table(
+    "quotas",
+    metadata,
+    sa.Column("account_id", sa.String(12), primary_key=True),
+    sa.Column("region", sa.String(32), primary_key=True),
+    sa.Column("phone_numbers_per_instance", sa.Integer, nullable=False),
+)
+
+instances = sa.Table(
+    "instances",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("region", sa.String(32), nullable=False),
+    sa.Column("arn", sa.String(256), nullable=False, unique=True),
+    sa.Column("identity_management_type", sa.String(32), nullable=False),
+    sa.Column("alias", sa.String(64), nullable=True),
+    sa.Column("alias_key", sa.String(64), nullable=True, unique=True),
+    sa.Column("directory_id", sa.String(64), nullable=True),
+    sa.Column("inbound_calls_enabled", sa.Boolean, nullable=False),
+    sa.Column("outbound_calls_enabled", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("settles_at", sa.Double, nullable=False),
+    sa.Index("ix_instances_scope", "account_id", "region", "created_at", "id"),
+)
+
+tags = sa.Table(
+    "tags",
+    metadata,
+    sa.Column("resource_arn", sa.String(512), primary_key=True),
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("value", sa.String(256), nullable=False),
+)
+
+idempotency = sa.Table(
+    "idempotency",
+    metadata,
+    sa.Column("account_id", sa.String(12), primary_key=True),
+    sa.Column("region", sa.String(32), primary_key=True),
+    sa.Column("operation", sa.String(64), primary_key=True),
+    sa.Column("token", sa.String(500), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False, index=True),
+)

@@ -1,0 +1,67 @@
+"""The unit of work: one database transaction that rolls back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import sqlalchemy as sa
+
+from .repositories import (
+    SqlAccessKeyRepository,
+    SqlIdempotencyRepository,
+    SqlInstanceRepository,
+    SqlSettingsRepository,
+    SqlTagRepository,
+)
+from .tables import metadata
+
+__all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: sa.Engine, *, write: bool) -> None:
+        self._engine = engine
+        self._write = write
+        self._committed = False
+
+    def __enter__(self) -> SqlUnitOfWork:
+        connection = self._engine.connect()
+        if not self._write:
+            connection = connection.execution_options(sqlite_begin="DEFERRED")
+        self._connection = connection
+        self._transaction = connection.begin()
+        self.settings = SqlSettingsRepository(connection)
+        self.instances = SqlInstanceRepository(connection)
+        self.tags = SqlTagRepository(connection)
+        self.idempotency = SqlIdempotencyRepository(connection)
+        self.access_keys = SqlAccessKeyRepository(connection)
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed and self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self._connection.close()
+
+    def commit(self) -> None:
+        self._transaction.commit()
+        self._committed = True
+
+    def wipe(self) -> None:
+        """Delete every row of every table (the schema stays)."""
+        for table in reversed(metadata.sorted_tables):
+            self._connection.execute(sa.delete(table))
+
+
+class SqlUnitOfWorkFactory:
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, write: bool) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write=write)
