@@ -239,8 +239,8 @@ def _signed(operation: Operation, **kwargs: Any) -> IncomingRequest:
 
 def _with_headers(request: IncomingRequest, **changes: str | None) -> IncomingRequest:
     headers = dict(request.headers)
-    for name, value in changes.items():
-        name = name.replace("_", "-")
+    for keyword, value in changes.items():
+        name = keyword.replace("_", "-")
         if value is None:
             headers.pop(name, None)
         else:
@@ -807,3 +807,41 @@ def test_any_path_with_dot_and_empty_segments_signed_by_botocore_verifies(
     incoming = _sign(AWSRequest(method="GET", url=f"{ENDPOINT}{path}"))
     assert incoming.raw_path == path
     assert _verifier().verify(incoming, NOW).access_key_id == AKID
+
+
+AUTH_PIECES = st.sampled_from(
+    [
+        "AWS4-HMAC-SHA256",
+        " ",
+        ",",
+        "=",
+        "Credential=",
+        "SignedHeaders=",
+        "Signature=",
+        GOOD_CREDENTIAL,
+        "host;x-amz-date",
+        "/",
+        "é",
+        "\ud800",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    authorization=st.lists(AUTH_PIECES).map("".join),
+    date=st.one_of(st.text(max_size=40), st.sampled_from(["20260115T120000Z", "Mon, 01 Jan 0999"])),
+    date_header=st.sampled_from(["x-amz-date", "date"]),
+    query=st.text(max_size=60),
+)
+def test_any_garbage_authorization_is_refused_with_an_aws_error_never_a_crash(
+    authorization: str, date: str, date_header: str, query: str
+) -> None:
+    headers = {"host": HOST, "authorization": authorization, date_header: date}
+    presigned = f"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={date}&{query}"
+    for request in (
+        IncomingRequest("GET", "/", query, headers, b""),
+        IncomingRequest("GET", "/", presigned, {"host": HOST}, b""),
+    ):
+        with pytest.raises(SigV4Error):
+            _verifier().verify(request, NOW)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-__all__ = ["ClockState", "now", "advanced", "frozen", "set_to"]
+__all__ = ["ClockState", "advanced", "frozen", "now", "set_to"]
 
 WallClock = Callable[[], float]
 

@@ -7,6 +7,7 @@ admin API reads and partially updates.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -74,9 +75,21 @@ _THROTTLING_FIELDS = {"rate", "burst"}
 def _number(key: str, value: Any, allowed: set[str]) -> float:
     if key not in allowed:
         raise InvalidParameter(f"Unknown configuration key: {key!r}")
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    number = _finite(value)
+    if number is None or number < 0:
         raise InvalidParameter(f"Configuration {key!r} must be a number >= 0, not {value!r}")
-    return float(value)
+    return number
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float, or None (booleans, text, NaN, infinities, huge integers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _throttling(current: Throttling, changes: Any) -> Throttling:
@@ -89,8 +102,13 @@ def _throttling(current: Throttling, changes: Any) -> Throttling:
                 raise InvalidParameter("Configuration 'throttling.enabled' must be true or false")
             values[key] = value
         else:
-            values[key] = _number(f"throttling.{key}", value, {f"throttling.{k}" for k in _THROTTLING_FIELDS})
+            allowed = {f"throttling.{k}" for k in _THROTTLING_FIELDS}
+            values[key] = _number(f"throttling.{key}", value, allowed)
     if "burst" in values:
+        if not values["burst"].is_integer():
+            raise InvalidParameter(
+                f"Configuration 'throttling.burst' must be a whole number, not {changes['burst']!r}"
+            )
         values["burst"] = int(values["burst"])
     result = replace(current, **values)
     if result.enabled and (result.rate <= 0 or result.burst < 1):

@@ -78,8 +78,12 @@ def new_instance(
 
 def _check_identity(kind: str, alias: str | None, directory_id: str | None) -> None:
     if kind == EXISTING_DIRECTORY and not directory_id:
-        raise InvalidRequest("DirectoryId is required when IdentityManagementType is EXISTING_DIRECTORY")
+        raise InvalidRequest(
+            "DirectoryId is required when IdentityManagementType is EXISTING_DIRECTORY"
+        )
     if kind != EXISTING_DIRECTORY and directory_id:
-        raise InvalidRequest("DirectoryId is only valid when IdentityManagementType is EXISTING_DIRECTORY")
+        raise InvalidRequest(
+            "DirectoryId is only valid when IdentityManagementType is EXISTING_DIRECTORY"
+        )
     if kind != EXISTING_DIRECTORY and not alias:
         raise InvalidRequest(f"InstanceAlias is required when IdentityManagementType is {kind}")

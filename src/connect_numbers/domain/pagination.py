@@ -24,7 +24,7 @@ def decode_token(kind: str, token: str) -> list[Any]:
     try:
         padded = token + "=" * (-len(token) % 4)
         version, found_kind, position = json.loads(base64.urlsafe_b64decode(padded))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise InvalidParameter("The NextToken is not valid") from None
     if version != _VERSION or found_kind != kind or not isinstance(position, list):
         raise InvalidParameter("The NextToken is not valid for this request")

@@ -10,15 +10,19 @@ import hmac
 import json
 import logging
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import unquote
 
 from .. import __version__
 from ..domain.errors import DomainError, NotFound
+from ..protocol.model import known_regions
 from ..protocol.serializer import Response
-from ..service import admin
+from ..service import admin, inventory, numbers_admin
 from ..service.context import Services
+from .operations import number_summary
 
 __all__ = ["PREFIX", "AdminApi"]
 
@@ -52,6 +56,7 @@ class AdminApi:
         try:
             self._check_token(headers, method, path)
             route, labels = self._route(method, path.removeprefix(PREFIX))
+            labels = {k: unquote(v) for k, v in labels.items()}
             answer = route(self.services, _json(body), labels)
             return _response(200, answer)
         except AdminError as error:
@@ -92,7 +97,7 @@ def _json(body: bytes) -> Body:
         return {}
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise AdminError(400, "InvalidJson", "The request body is not valid JSON") from None
 
 
@@ -132,6 +137,48 @@ def _reset(services: Services, body: Body, labels: dict[str, str]) -> Answer:
     return {}
 
 
+def _scope(labels: dict[str, str]) -> tuple[str, str]:
+    account, region = labels["account"], labels["region"]
+    if not re.fullmatch(r"\d{12}", account):
+        raise AdminError(400, "InvalidParameter", f"Not an account id (12 digits): {account}")
+    if region not in known_regions():
+        raise AdminError(400, "InvalidParameter", f"Unknown region: {region}")
+    return account, region
+
+
+def _get_quota(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    value = numbers_admin.read_quota(services, *_scope(labels))
+    return {"phone_numbers_per_instance": value}
+
+
+def _put_quota(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    account, region = _scope(labels)
+    changes = _object(body)
+    unknown = set(changes) - {"phone_numbers_per_instance"}
+    if unknown:
+        raise AdminError(400, "InvalidParameter", f"Unknown quota: {sorted(unknown)}")
+    value = changes.get("phone_numbers_per_instance")
+    if value is None:
+        return _get_quota(services, body, labels)
+    numbers_admin.set_quota(services, account, region, value)
+    return {"phone_numbers_per_instance": value}
+
+
+def _history(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    found = numbers_admin.number_history(services, labels["e164"])
+    return {"events": [event.as_document() for event in found]}
+
+
+def _restore(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    number, tags = numbers_admin.restore_number(services, labels["e164"], str(uuid.uuid4()))
+    summary = {k: v for k, v in number_summary(number).items() if v is not None}
+    return {**summary, "Tags": tags, "PhoneNumberStatus": {"Status": "CLAIMED"}}
+
+
+def _load_inventory(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    return inventory.load_inventory(services, _object(body))
+
+
 _ROUTES: list[tuple[str, str, Route]] = [
     ("GET", "health", _health),
     ("GET", "clock", _get_clock),
@@ -139,4 +186,9 @@ _ROUTES: list[tuple[str, str, Route]] = [
     ("GET", "config", _get_config),
     ("PUT", "config", _put_config),
     ("POST", "reset", _reset),
+    ("GET", "quotas/(?P<account>[^/]+)/(?P<region>[^/]+)", _get_quota),
+    ("PUT", "quotas/(?P<account>[^/]+)/(?P<region>[^/]+)", _put_quota),
+    ("GET", "numbers/(?P<e164>[^/]+)/history", _history),
+    ("POST", "numbers/(?P<e164>[^/]+)/restore", _restore),
+    ("POST", "inventory", _load_inventory),
 ]

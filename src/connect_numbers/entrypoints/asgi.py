@@ -9,11 +9,11 @@ writes are serialized by the database anyway. Several processes
 
 from __future__ import annotations
 
-import json
+import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from ..protocol.serializer import Response
+from ..protocol.serializer import Response, error_response
 from .admin import PREFIX, AdminApi
 from .pipeline import HttpRequest, Pipeline
 
@@ -92,12 +92,8 @@ async def _read_body(scope: Scope, receive: Receive) -> bytes:
 
 
 def _too_large() -> Response:
-    body = json.dumps({"message": f"Request body larger than {MAX_BODY_BYTES} bytes"}).encode()
-    return Response(
-        413,
-        body,
-        [("Content-Type", "application/json"), ("x-amzn-ErrorType", "RequestEntityTooLarge")],
-    )
+    body = {"message": f"Request body larger than {MAX_BODY_BYTES} bytes"}
+    return error_response("RequestEntityTooLarge", 413, body, str(uuid.uuid4()))
 
 
 async def _send(send: Send, response: Response) -> None:

@@ -6,11 +6,11 @@ import json
 import re
 import sys
 from typing import Any
+from urllib.parse import quote
 
 import click
 
 from .admin_client import AdminClient, AdminClientError
-from .server import ServerSettings, StartupError, serve
 
 __all__ = ["main", "parse_duration"]
 
@@ -60,9 +60,10 @@ def main(endpoint: str, admin_token: str | None) -> None:
     """connect-numbers: Amazon Connect's phone-number lifecycle, self-hosted.
 
     \b
-    Start a server:        connect-numbers serve
-    Move its clock:        connect-numbers clock advance 181d
-    Read its settings:     connect-numbers config show
+    Examples:
+      Start a server:      connect-numbers serve
+      Move its clock:      connect-numbers clock advance 181d
+      Read its settings:   connect-numbers config show
     """
 
 
@@ -92,7 +93,12 @@ def main(endpoint: str, admin_token: str | None) -> None:
 )
 @click.pass_context
 def serve_command(
-    ctx: click.Context, host: str, port: int, db: str, synchronous: str, workers: int,
+    ctx: click.Context,
+    host: str,
+    port: int,
+    db: str,
+    synchronous: str,
+    workers: int,
     log_level: str,
 ) -> None:
     """Start the server (Connect's API, and the admin API under /_connect-numbers/).
@@ -103,6 +109,8 @@ def serve_command(
       connect-numbers serve --port 4591 --db sqlite:///./numbers.db
       CONNECT_NUMBERS_ADMIN_TOKEN=s3cret connect-numbers serve --host 0.0.0.0
     """
+    from .server import ServerSettings, StartupError, serve  # the admin commands need none of it
+
     settings = ServerSettings(
         host=host,
         port=port,
@@ -120,7 +128,14 @@ def serve_command(
 
 @main.group()
 def clock() -> None:
-    """Read or move the service clock (every rule reads it; the wall clock is untouched)."""
+    """Read or move the service clock (every rule reads it; the wall clock is untouched).
+
+    \b
+    Examples:
+      connect-numbers clock show
+      connect-numbers clock advance 181d
+      connect-numbers clock freeze
+    """
 
 
 @clock.command("show")
@@ -135,15 +150,16 @@ def clock_show(ctx: click.Context) -> None:
     _call(ctx, "GET", "clock")
 
 
-@clock.command("advance")
+@clock.command("advance", context_settings={"ignore_unknown_options": True})
 @click.argument("duration")
 @click.pass_context
 def clock_advance(ctx: click.Context, duration: str) -> None:
     """Move the clock forward by DURATION (45s, 15m, 12h, 181d, 2w; negative goes back).
 
     \b
-    Example:
+    Examples:
       connect-numbers clock advance 181d
+      connect-numbers clock advance -12h
     """
     _call(ctx, "POST", "clock", {"advance_seconds": parse_duration(duration)})
 
@@ -199,7 +215,13 @@ def clock_reset(ctx: click.Context) -> None:
 
 @main.group()
 def config() -> None:
-    """Read or change the rules' configuration."""
+    """Read or change the rules' configuration.
+
+    \b
+    Examples:
+      connect-numbers config show
+      connect-numbers config set cooldown_days=30
+    """
 
 
 @config.command("show")
@@ -244,6 +266,93 @@ def _assignments(assignments: tuple[str, ...]) -> dict[str, Any]:
             target = target.setdefault(parent, {})
         target[leaf] = value
     return changes
+
+
+@main.group()
+def quotas() -> None:
+    """Read or change an account's phone-number quota in a region."""
+
+
+@quotas.command("show")
+@click.argument("account")
+@click.argument("region")
+@click.pass_context
+def quotas_show(ctx: click.Context, account: str, region: str) -> None:
+    """Print the quota of ACCOUNT in REGION.
+
+    \b
+    Example:
+      connect-numbers quotas show 000000000000 us-east-1
+    """
+    _call(ctx, "GET", f"quotas/{account}/{region}")
+
+
+@quotas.command("set")
+@click.argument("account")
+@click.argument("region")
+@click.argument("phone_numbers_per_instance", type=int)
+@click.pass_context
+def quotas_set(
+    ctx: click.Context, account: str, region: str, phone_numbers_per_instance: int
+) -> None:
+    """Set the phone numbers per instance of ACCOUNT in REGION (the churn rule uses it too).
+
+    \b
+    Example:
+      connect-numbers quotas set 000000000000 us-east-1 99
+    """
+    body = {"phone_numbers_per_instance": phone_numbers_per_instance}
+    _call(ctx, "PUT", f"quotas/{account}/{region}", body)
+
+
+@main.group()
+def numbers() -> None:
+    """A phone number's history, and restoring a released one."""
+
+
+@numbers.command("history")
+@click.argument("phone_number")
+@click.pass_context
+def numbers_history(ctx: click.Context, phone_number: str) -> None:
+    """Print every lifecycle event of PHONE_NUMBER (E.164).
+
+    \b
+    Example:
+      connect-numbers numbers history +12065550100
+    """
+    _call(ctx, "GET", f"numbers/{quote(phone_number)}/history")
+
+
+@numbers.command("restore")
+@click.argument("phone_number")
+@click.pass_context
+def numbers_restore(ctx: click.Context, phone_number: str) -> None:
+    """Give a number in cooldown back to its last owner (what AWS Support does).
+
+    \b
+    Example:
+      connect-numbers numbers restore +12065550100
+    """
+    _call(ctx, "POST", f"numbers/{quote(phone_number)}/restore", {})
+
+
+@main.group()
+def inventory() -> None:
+    """Load your own number inventory."""
+
+
+@inventory.command("load")
+@click.argument("csv_file", type=click.File("r"))
+@click.pass_context
+def inventory_load(ctx: click.Context, csv_file: Any) -> None:
+    """Load numbers from a CSV file of phone_number,country,type rows (all or nothing).
+
+    \b
+    Example:
+      printf '+12065550100,US,DID\\n+12065550101,US,DID\\n' > numbers.csv
+      connect-numbers inventory load numbers.csv
+    """
+    _call(ctx, "POST", "inventory", {"csv": csv_file.read()})
 
 
 @main.command("health")

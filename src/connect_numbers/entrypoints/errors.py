@@ -23,7 +23,13 @@ def to_aws_error(error: domain.DomainError, op: OperationModel) -> AwsError:
     if isinstance(error, domain.InvalidParameter | domain.InvalidRequest):
         return AwsError(_invalid_code(error, op), error.message)
     code = next(_CODES[kind] for kind in type(error).__mro__ if kind in _CODES)
+    if isinstance(error, domain.NotFound) and not _models(op, code):
+        code = validation_error_code(op)  # e.g. Search models no ResourceNotFoundException
     return AwsError(code, error.message)
+
+
+def _models(op: OperationModel, code: str) -> bool:
+    return any(shape.name == code for shape in op.error_shapes)
 
 
 _CODES: dict[type[domain.DomainError], str] = {
@@ -37,12 +43,11 @@ _CODES: dict[type[domain.DomainError], str] = {
 
 
 def _invalid_code(error: domain.DomainError, op: OperationModel) -> str:
-    modeled = {shape.name for shape in op.error_shapes}
     preferred = (
         "InvalidRequestException"
         if isinstance(error, domain.InvalidRequest)
         else "InvalidParameterException"
     )
-    if preferred in modeled:
+    if _models(op, preferred):
         return preferred
     return validation_error_code(op)

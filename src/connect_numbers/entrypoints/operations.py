@@ -11,10 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 from ..domain.instances import Instance
-from ..service import instances, tags
+from ..domain.phone_numbers import NumberFilter, PhoneNumber
+from ..service import instances, phone_numbers, search, tags
 from ..service.context import Caller, Services
 
-__all__ = ["HANDLERS", "Handler"]
+__all__ = ["HANDLERS", "Handler", "number_summary"]
 
 Params = dict[str, Any]
 Output = dict[str, Any] | None
@@ -82,7 +83,149 @@ def list_tags_for_resource(services: Services, caller: Caller, p: Params) -> Out
     return {"tags": tags.list_tags(services, caller, p["resourceArn"])}
 
 
+def claim_phone_number(services: Services, caller: Caller, p: Params) -> Output:
+    command = phone_numbers.ClaimPhoneNumber(
+        phone_number=p["PhoneNumber"],
+        target_arn=p.get("TargetArn"),
+        instance_id=p.get("InstanceId"),
+        description=p.get("PhoneNumberDescription"),
+        tags=p.get("Tags"),
+        client_token=p.get("ClientToken"),
+    )
+    claimed = phone_numbers.claim_phone_number(services, caller, command)
+    return {"PhoneNumberId": claimed.phone_number_id, "PhoneNumberArn": claimed.phone_number_arn}
+
+
+def describe_phone_number(services: Services, caller: Caller, p: Params) -> Output:
+    number, status, message, tag_map = phone_numbers.describe_phone_number(
+        services, caller, p["PhoneNumberId"]
+    )
+    summary = {
+        **number_summary(number),
+        "Tags": tag_map,
+        "PhoneNumberStatus": {"Status": status, "Message": message},
+    }
+    return {"ClaimedPhoneNumberSummary": summary}
+
+
+def number_summary(number: PhoneNumber) -> dict[str, Any]:
+    return {
+        "PhoneNumberId": number.id,
+        "PhoneNumberArn": number.arn,
+        "PhoneNumber": number.e164,
+        "PhoneNumberCountryCode": number.country,
+        "PhoneNumberType": number.type,
+        "PhoneNumberDescription": number.description,
+        "TargetArn": number.target_arn,
+        "InstanceId": number.instance_id,
+        "SourcePhoneNumberArn": number.source_arn,
+    }
+
+
+def list_phone_numbers_v2(services: Services, caller: Caller, p: Params) -> Output:
+    where = NumberFilter(
+        caller.account_id,
+        caller.region,
+        target_arn=p.get("TargetArn"),
+        instance_id=p.get("InstanceId"),
+        countries=p.get("PhoneNumberCountryCodes") or (),
+        types=p.get("PhoneNumberTypes") or (),
+        prefix=p.get("PhoneNumberPrefix"),
+    )
+    page = phone_numbers.list_phone_numbers(
+        services, caller, where, p.get("MaxResults"), p.get("NextToken"), "numbers-v2"
+    )
+    return {
+        "ListPhoneNumbersSummaryList": [number_summary(n) for n in page.numbers],
+        "NextToken": page.next_token,
+    }
+
+
+def list_phone_numbers(services: Services, caller: Caller, p: Params) -> Output:
+    where = NumberFilter(
+        caller.account_id,
+        caller.region,
+        instance_id=p["InstanceId"],
+        countries=p.get("PhoneNumberCountryCodes") or (),
+        types=p.get("PhoneNumberTypes") or (),
+    )
+    page = phone_numbers.list_phone_numbers(
+        services, caller, where, p.get("MaxResults"), p.get("NextToken"), "numbers-v1"
+    )
+    return {
+        "PhoneNumberSummaryList": [
+            {
+                "Id": n.id,
+                "Arn": f"{n.target_arn}/phone-number/{n.id}",
+                "PhoneNumber": n.e164,
+                "PhoneNumberType": n.type,
+                "PhoneNumberCountryCode": n.country,
+            }
+            for n in page.numbers
+        ],
+        "NextToken": page.next_token,
+    }
+
+
+def search_available_phone_numbers(services: Services, caller: Caller, p: Params) -> Output:
+    query = search.SearchQuery(
+        country=p["PhoneNumberCountryCode"],
+        number_type=p["PhoneNumberType"],
+        prefix=p.get("PhoneNumberPrefix"),
+        target_arn=p.get("TargetArn"),
+        instance_id=p.get("InstanceId"),
+    )
+    page = search.search_available(services, caller, query, p.get("MaxResults"), p.get("NextToken"))
+    return {
+        "AvailableNumbersList": [
+            {
+                "PhoneNumber": e164,
+                "PhoneNumberCountryCode": query.country,
+                "PhoneNumberType": query.number_type,
+            }
+            for e164 in page.numbers
+        ],
+        "NextToken": page.next_token,
+    }
+
+
+def update_phone_number(services: Services, caller: Caller, p: Params) -> Output:
+    moved = phone_numbers.update_phone_number(
+        services,
+        caller,
+        p["PhoneNumberId"],
+        p.get("TargetArn"),
+        p.get("InstanceId"),
+        p.get("ClientToken"),
+    )
+    return {"PhoneNumberId": moved.phone_number_id, "PhoneNumberArn": moved.phone_number_arn}
+
+
+def update_phone_number_metadata(services: Services, caller: Caller, p: Params) -> Output:
+    phone_numbers.update_phone_number_metadata(
+        services,
+        caller,
+        p["PhoneNumberId"],
+        p.get("PhoneNumberDescription"),
+        p.get("ClientToken"),
+    )
+    return None
+
+
+def release_phone_number(services: Services, caller: Caller, p: Params) -> Output:
+    phone_numbers.release_phone_number(services, caller, p["PhoneNumberId"], p.get("ClientToken"))
+    return None
+
+
 HANDLERS: dict[str, Handler] = {
+    "ClaimPhoneNumber": claim_phone_number,
+    "DescribePhoneNumber": describe_phone_number,
+    "ListPhoneNumbers": list_phone_numbers,
+    "ListPhoneNumbersV2": list_phone_numbers_v2,
+    "SearchAvailablePhoneNumbers": search_available_phone_numbers,
+    "UpdatePhoneNumber": update_phone_number,
+    "UpdatePhoneNumberMetadata": update_phone_number_metadata,
+    "ReleasePhoneNumber": release_phone_number,
     "CreateInstance": create_instance,
     "DescribeInstance": describe_instance,
     "ListInstances": list_instances,

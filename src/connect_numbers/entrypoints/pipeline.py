@@ -78,11 +78,13 @@ class Pipeline:
             response = error_response(error.code, error.status, error.body(), exchange.request_id)
         except Exception:
             log.exception("request %s failed", exchange.request_id)
-            error = AwsError(
+            internal = AwsError(
                 "InternalServiceException",
                 f"Request processing failed (request id {exchange.request_id})",
             )
-            response = error_response(error.code, error.status, error.body(), exchange.request_id)
+            response = error_response(
+                internal.code, internal.status, internal.body(), exchange.request_id
+            )
         _log_access(exchange, response)
         return response
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import uvicorn
 
+from ..domain.inventory import SyntheticInventory
+from ..protocol.model import connect_model
 from ..service.context import Services
 from ..service.credentials import KeyRing
 from ..store.engine import create_engine, default_database_url, migrate
@@ -84,7 +86,8 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
     engine = create_engine(settings.database_url, synchronous=settings.synchronous)
     migrate(engine)
     uow = SqlUnitOfWorkFactory(engine)
-    services = Services(uow=uow, wall=time.time)
+    countries = connect_model().shape_for("PhoneNumberCountryCode").enum
+    services = Services(uow=uow, inventory=SyntheticInventory(countries), wall=time.time)
 
     def load_key(access_key_id: str) -> Any:
         with uow(write=False) as unit:
@@ -115,6 +118,7 @@ def serve(settings: ServerSettings) -> None:
         "log_level": settings.log_level,
         "access_log": False,
         "lifespan": "on",
+        "server_header": False,
     }
     if settings.workers > 1:
         migrate(create_engine(settings.database_url, synchronous=settings.synchronous))

@@ -9,7 +9,10 @@ that cannot be converted is left as text so that validation reports it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -18,6 +21,8 @@ from botocore.model import OperationModel, Shape
 from .errors import AwsError
 
 __all__ = ["ParseError", "RawRequest", "parse_params", "validation_error_code"]
+
+_INTEGER = re.compile(r"-?[0-9]{1,4000}")  # past 4300 digits int() itself refuses
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ def _parse(op: OperationModel, request: RawRequest) -> dict[str, Any]:
         return {}
     params: dict[str, Any] = {}
     query = parse_qsl(request.raw_query, keep_blank_values=True)
+    bound = _bound_query_keys(shape)
     body_members = False
     for name, member in shape.members.items():
         location = member.serialization.get("location")
@@ -61,7 +67,7 @@ def _parse(op: OperationModel, request: RawRequest) -> dict[str, Any]:
         if location == "uri":
             _put(params, name, _label(member, request.labels.get(wire)))
         elif location == "querystring":
-            _put(params, name, _query_value(member, wire, query))
+            _put(params, name, _query_value(member, wire, query, bound))
         elif location == "header":
             _put(params, name, _text_value(member, request.headers.get(wire.lower())))
         else:
@@ -80,12 +86,21 @@ def _label(member: Shape, value: str | None) -> Any:
     return _text_value(member, value)
 
 
-def _query_value(member: Shape, wire: str, query: list[tuple[str, str]]) -> Any:
+def _bound_query_keys(shape: Shape) -> set[str]:
+    """Query keys that belong to a named member (a query-string map takes the others)."""
+    return {
+        member.serialization.get("name", name)
+        for name, member in shape.members.items()
+        if member.serialization.get("location") == "querystring" and member.type_name != "map"
+    }
+
+
+def _query_value(member: Shape, wire: str, query: list[tuple[str, str]], bound: set[str]) -> Any:
     values = [v for k, v in query if k == wire]
     if member.type_name == "list":
-        return [_text_value(member.member, v) for v in values] if values else None  # type: ignore[attr-defined]
+        return [_text_value(member.member, v) for v in values] if values else None
     if member.type_name == "map":
-        return {k: v for k, v in query} or None
+        return {k: v for k, v in query if k not in bound} or None
     return _text_value(member, values[0]) if values else None
 
 
@@ -97,16 +112,16 @@ def _text_value(member: Shape, value: str | None) -> Any:
         return _to_int(value)
     if kind == "boolean":
         return {"true": True, "false": False}.get(value, value)
-    if kind in ("float", "double", "timestamp"):
+    if kind in ("float", "double"):
         return _to_float(value)
+    if kind == "timestamp":
+        return _to_epoch(value)
     return value
 
 
 def _to_int(value: str) -> int | str:
-    try:
-        return int(value, 10)
-    except ValueError:
-        return value
+    """A plain decimal integer; ``1_000``, `` 5`` or non-ASCII digits stay text for validation."""
+    return int(value) if _INTEGER.fullmatch(value) else value
 
 
 def _to_float(value: str) -> float | str:
@@ -116,6 +131,26 @@ def _to_float(value: str) -> float | str:
         return value
 
 
+def _to_epoch(value: str) -> float | str:
+    """Epoch seconds from a header or query timestamp: epoch, ISO 8601 or an HTTP-date.
+
+    botocore sends header timestamps as HTTP-dates and query timestamps as ISO 8601.
+    """
+    number = _to_float(value)
+    if isinstance(number, float):
+        return number
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
 def _body(shape: Shape, body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
@@ -123,6 +158,8 @@ def _body(shape: Shape, body: bytes) -> dict[str, Any]:
         document = json.loads(body)
     except (UnicodeDecodeError, ValueError) as error:
         raise ParseError(f"The request body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ParseError("The request body is nested too deeply") from None
     if not isinstance(document, dict):
         raise ParseError("The request body must be a JSON object")
     by_wire = {

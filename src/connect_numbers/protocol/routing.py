@@ -4,7 +4,9 @@ Routes come from each operation's ``requestUri`` in the model. Matching is
 done on the raw, still percent-encoded path: it is split on ``/`` first and
 each segment decoded afterwards, so an ARN sent as ``arn%3A...%2Fuuid`` stays
 one label. A client that sends an ARN unencoded (``/tags/arn:aws:...:x/y``)
-still reaches the route whose last label takes the rest of the path.
+still reaches its route: one label takes the extra segments (the most literal
+route wins, so ``/phone-number/arn:...:phone-number/id/metadata`` is
+UpdatePhoneNumberMetadata).
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from urllib.parse import unquote
 from .model import connect_model
 
 __all__ = ["Match", "Router", "router"]
+
+
+_UNROUTABLE = frozenset({"", ".", ".."})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +65,10 @@ class Router:
 
     def match(self, method: str, raw_path: str) -> Match | None:
         parts = raw_path.strip("/").split("/")
+        if any(part in _UNROUTABLE for part in parts):
+            return None  # dot segments and '//' would let one signature stand for two paths
         found = self._exact(method, parts)
-        return found if found is not None else self._trailing_label(method, parts)
+        return found if found is not None else self._spanning_label(method, parts)
 
     def _exact(self, method: str, parts: list[str]) -> Match | None:
         for route in self._table.get((method, len(parts)), ()):
@@ -70,18 +77,27 @@ class Router:
                 return Match(route.operation, labels)
         return None
 
-    def _trailing_label(self, method: str, parts: list[str]) -> Match | None:
+    def _spanning_label(self, method: str, parts: list[str]) -> Match | None:
+        """A route where one label takes several segments (an unencoded ARN), most literal first."""
+        best: tuple[int, Match] | None = None
         for (m, size), routes in self._table.items():
             if m != method or size >= len(parts):
                 continue
             for route in routes:
-                if not route.segments[-1].startswith("{"):
-                    continue
-                joined = [*parts[: size - 1], "/".join(parts[size - 1 :])]
-                labels = route.match(joined)
-                if labels is not None:
-                    return Match(route.operation, labels)
-        return None
+                labels = _spanned(route, parts, len(parts) - size)
+                if labels is not None and (best is None or route.literal_count > best[0]):
+                    best = (route.literal_count, Match(route.operation, labels))
+        return best[1] if best is not None else None
+
+
+def _spanned(route: _Route, parts: list[str], extra: int) -> dict[str, str] | None:
+    for index, segment in enumerate(route.segments):
+        if segment.startswith("{"):
+            end = index + extra + 1
+            labels = route.match([*parts[:index], "/".join(parts[index:end]), *parts[end:]])
+            if labels is not None:
+                return labels
+    return None
 
 
 @cache

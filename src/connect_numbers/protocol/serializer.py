@@ -28,16 +28,16 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
 
 
-def success_response(op: OperationModel, result: dict[str, Any] | None, request_id: str) -> Response:
+def success_response(
+    op: OperationModel, result: dict[str, Any] | None, request_id: str
+) -> Response:
     """200 with the result serialized along the operation's output shape."""
     shape = op.output_shape
     document = _structure(shape, result or {}) if shape is not None else {}
     return Response(200, _dumps(document), _headers(request_id))
 
 
-def error_response(
-    code: str, status: int, body: dict[str, Any], request_id: str
-) -> Response:
+def error_response(code: str, status: int, body: dict[str, Any], request_id: str) -> Response:
     """An error: the modeled status, ``x-amzn-ErrorType`` and the JSON body."""
     headers = [*_headers(request_id), ("x-amzn-ErrorType", code)]
     return Response(status, _dumps(body), headers)

@@ -1,30 +1,21 @@
 """AWS Signature Version 4 verification, as Connect's API-Gateway front door does it.
 
-:class:`SigV4Verifier` checks one request and answers the :class:`Caller` it was
-signed by, or raises :class:`SigV4Error` carrying the code, HTTP status (403) and
-message that AWS's front door sends. The checks run in this order:
+:class:`SigV4Verifier` answers the :class:`Caller` who signed a request, or raises
+:class:`SigV4Error` with the code, status (403) and message AWS sends. Checks, in order:
+an ``Authorization`` header or a presigned query (else MissingAuthenticationToken); its
+shape (IncompleteSignature); no session token and a known key (UnrecognizedClient); the
+credential scope, every mismatch in one message as AWS does (InvalidSignature); ``host``
+and the date header signed, every signed header present (InvalidSignature, as AWS answers
+for an unsigned ``Host``); the date within the skew (a presigned query: until
+``X-Amz-Expires``); the signature, recomputed as botocore's ``SigV4Auth`` does for a
+non-S3 service and compared in constant time.
 
-1. an ``Authorization`` header, or a presigned query (``X-Amz-Algorithm``);
-   neither is ``MissingAuthenticationTokenException``;
-2. its shape: parameters, credential, date (``IncompleteSignatureException``);
-3. the key: a session token or an unknown access key id is
-   ``UnrecognizedClientException`` (this service issues no session tokens);
-4. the credential scope: region, service, terminator and date together
-   (``InvalidSignatureException``, one message naming every mismatch, as AWS does);
-5. ``host`` and the date header are signed, and every signed header is present
-   (``InvalidSignatureException``, as AWS answers for an unsigned ``Host``);
-6. the date within ``max_skew_seconds`` of ``now`` (a presigned request: until
-   ``X-Amz-Expires`` after its date);
-7. the signature, recomputed as botocore's ``SigV4Auth`` computes it for a
-   non-S3 service and compared in constant time.
-
-The canonical request follows botocore exactly: the raw wire path, dot segments
-removed, is percent-encoded again (``%3A`` becomes ``%253A``); query keys and
-values are decoded and re-encoded with ``-_.~`` safe. A raw ``+`` in the query is
-decoded as a space, like HTML forms and :func:`urllib.parse.parse_qsl` do, so it
-signs as ``%20``: botocore never sends ``+`` (it sends ``%20`` for a space and
-``%2B`` for a plus), and whoever parses the query must decode ``+`` as a space
-too, so that swapping ``+`` and ``%20`` on the wire can never change a meaning.
+Canonical request: the raw wire path, dot segments removed, is percent-encoded again
+(``%3A`` becomes ``%253A``); query keys and values are decoded, then re-encoded with
+``-_.~`` safe. A raw ``+`` in the query decodes as a space (as ``parse_qsl`` does), so it
+signs as ``%20``: botocore never sends ``+`` (``%20`` for a space, ``%2B`` for a plus),
+and the query parser must decode ``+`` as a space too, so that swapping ``+`` and ``%20``
+on the wire can never change a meaning.
 """
 
 from __future__ import annotations
@@ -111,9 +102,12 @@ class SigV4Error(Exception):
 
 
 class SecretLookup(Protocol):
-    """Answers the secret access key of an access key id, or ``None`` if unknown."""
+    """Answers the secret access key of an access key id, or ``None`` if unknown.
 
-    def __call__(self, access_key_id: str) -> str | None: ...
+    The argument is positional-only, so that ``{key: secret}.get`` is a lookup too.
+    """
+
+    def __call__(self, access_key_id: str, /) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +209,6 @@ class SigV4Verifier:
             )
 
 
-# --- step 1 and 2: read the claim ---------------------------------------------------
-
-
 def _read_claim(request: IncomingRequest) -> _Claim:
     authorization = request.headers.get("authorization", "")
     params = dict(_query_pairs(request.raw_query))
@@ -291,7 +282,8 @@ def _claim_from_query(request: IncomingRequest, params: Mapping[str, str]) -> _C
         timestamp=_amz_timestamp(params["X-Amz-Date"]),
         date_header="",
         expires=_expires(params.get("X-Amz-Expires")),
-        has_session_token="X-Amz-Security-Token" in params,
+        has_session_token="X-Amz-Security-Token" in params
+        or "x-amz-security-token" in request.headers,
         signed_query=_without_last_signature(request.raw_query),
     )
 
@@ -344,7 +336,7 @@ def _http_timestamp(value: str) -> str:
         raise _incomplete(f"Date header must be an RFC 7231 HTTP-date. Got '{value}'.") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime(_TIMESTAMP_FORMAT)
+    return _stamp(parsed.astimezone(UTC))
 
 
 def _expires(value: str | None) -> int | None:
@@ -366,9 +358,6 @@ def _without_last_signature(raw_query: str) -> str:
     return "&".join(pairs[:last] + pairs[last + 1 :])
 
 
-# --- step 5 to 7 ---------------------------------------------------------------------
-
-
 def _check_signed_headers(claim: _Claim, headers: Mapping[str, str]) -> None:
     if "host" not in claim.signed_headers:
         raise _invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
@@ -385,14 +374,11 @@ def _check_signature(request: IncomingRequest, claim: _Claim, scope: _Scope, sec
     to_sign = string_to_sign(claim.timestamp, scope.credential_scope(), canonical)
     key = signing_key(secret, scope.date, scope.region, scope.service)
     expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected.encode(), claim.signature.encode("utf-8", "replace")):
+    if not hmac.compare_digest(expected.encode(), _utf8(claim.signature)):
         logger.debug(
             "SigV4 mismatch for %s; canonical request:\n%s", scope.access_key_id, canonical
         )
         raise _invalid(_MISMATCH)
-
-
-# --- the pure SigV4 functions --------------------------------------------------------
 
 
 def canonical_request(request: IncomingRequest, signed_headers: Sequence[str]) -> str:
@@ -418,7 +404,7 @@ def canonical_request(request: IncomingRequest, signed_headers: Sequence[str]) -
 
 def string_to_sign(timestamp: str, credential_scope: str, canonical: str) -> str:
     """The SigV4 string to sign for a canonical request."""
-    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    digest = hashlib.sha256(_utf8(canonical)).hexdigest()
     return f"{ALGORITHM}\n{timestamp}\n{credential_scope}\n{digest}"
 
 
@@ -437,7 +423,7 @@ def _hmac(key: bytes, message: str) -> bytes:
 
 def _canonical_uri(raw_path: str) -> str:
     path = _remove_dot_segments(raw_path) if raw_path else "/"
-    return quote(path, safe="/~")
+    return quote(_utf8(path), safe="/~")
 
 
 def _remove_dot_segments(path: str) -> str:
@@ -473,11 +459,11 @@ def _query_pairs(raw_query: str) -> list[tuple[str, str]]:
 
 
 def _decode(text: str) -> str:
-    return unquote_to_bytes(text.replace("+", " ")).decode("utf-8", "replace")
+    return unquote_to_bytes(_utf8(text.replace("+", " "))).decode("utf-8", "replace")
 
 
 def _encode(text: str) -> str:
-    return quote(unquote_to_bytes(text.replace("+", " ")), safe="-_.~")
+    return quote(unquote_to_bytes(_utf8(text.replace("+", " "))), safe="-_.~")
 
 
 def _canonical_headers(headers: Mapping[str, str], names: Sequence[str]) -> str:
@@ -491,9 +477,6 @@ def _payload_hash(request: IncomingRequest, signed_headers: Sequence[str]) -> st
     return hashlib.sha256(request.body).hexdigest()
 
 
-# --- small helpers -------------------------------------------------------------------
-
-
 def _incomplete(message: str) -> SigV4Error:
     return SigV4Error("IncompleteSignatureException", message)
 
@@ -502,12 +485,22 @@ def _invalid(message: str) -> SigV4Error:
     return SigV4Error("InvalidSignatureException", message)
 
 
+def _utf8(text: str) -> bytes:
+    """UTF-8, keeping lone surrogates (which no SDK sends) rather than crashing on them."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def _epoch(timestamp: str) -> float:
     return datetime.strptime(timestamp, _TIMESTAMP_FORMAT).replace(tzinfo=UTC).timestamp()
 
 
 def _format(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime(_TIMESTAMP_FORMAT)
+    return _stamp(datetime.fromtimestamp(epoch, UTC))
+
+
+def _stamp(moment: datetime) -> str:
+    """YYYYMMDDTHHMMSSZ; the year zero-padded, which strftime does not promise."""
+    return f"{moment.year:04d}{moment:%m%dT%H%M%S}Z"
 
 
 def _duration(seconds: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,23 +41,37 @@ def change_clock(services: Services, change: dict[str, Any]) -> ClockReading:
 
 def _changed(state: ClockState, change: dict[str, Any], wall: float) -> ClockState:
     if not isinstance(change, dict) or len(change) != 1:
-        raise InvalidParameter(
-            "Give exactly one of advance_seconds, set, freeze or reset"
-        )
-    (key, value), = change.items()
+        raise InvalidParameter("Give exactly one of advance_seconds, set, freeze or reset")
+    ((key, value),) = change.items()
     if key == "reset" and value is True:
         return ClockState()
     if key == "freeze" and isinstance(value, bool):
         return domain_clock.frozen(state, value, wall)
-    if key in ("advance_seconds", "set") and _is_number(value):
+    seconds = _finite(value)
+    if key in ("advance_seconds", "set") and seconds is not None:
         if key == "set":
-            return domain_clock.set_to(state, float(value), wall)
-        return domain_clock.advanced(state, float(value))
+            changed = domain_clock.set_to(state, seconds, wall)
+        else:
+            changed = domain_clock.advanced(state, seconds)
+        if not 0 <= domain_clock.now(changed, wall) <= _LAST_EPOCH:
+            raise InvalidParameter(
+                f"The clock must stay between 1970 and 9999 (epoch 0 to {_LAST_EPOCH})"
+            )
+        return changed
     raise InvalidParameter(f"Invalid clock change: {key}={value!r}")
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+_LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z: later instants cannot be dates at all
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _reading(state: ClockState, wall: float) -> ClockReading:

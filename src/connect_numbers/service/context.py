@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from ..domain.clock import now as clock_now
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord, fingerprint, replayable
+from ..domain.inventory import SyntheticInventory
 from .ports import UnitOfWork, UnitOfWorkFactory
 
 __all__ = ["Caller", "Services", "Tx", "idempotent", "transaction"]
@@ -30,9 +31,10 @@ class Caller:
 
 @dataclass(slots=True)
 class Services:
-    """What use cases are wired to: storage, and the wall clock under the service clock."""
+    """What use cases are wired to: storage, the synthetic inventory, the wall clock."""
 
     uow: UnitOfWorkFactory
+    inventory: SyntheticInventory
     wall: Callable[[], float] = field(default=time.time)
 
 
@@ -43,6 +45,7 @@ class Tx:
     uow: UnitOfWork
     now: float
     config: Config
+    inventory: SyntheticInventory
 
 
 @contextmanager
@@ -50,7 +53,7 @@ def transaction(services: Services, *, write: bool) -> Iterator[Tx]:
     """Open a unit of work and read the clock and configuration inside it."""
     with services.uow(write=write) as uow:
         clock, config = uow.settings.load()
-        yield Tx(uow, clock_now(clock, services.wall()), config)
+        yield Tx(uow, clock_now(clock, services.wall()), config, services.inventory)
 
 
 def idempotent(

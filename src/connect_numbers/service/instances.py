@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from ..domain import instances as domain
-from ..domain.errors import InvalidRequest, NotFound
+from ..domain.errors import InvalidParameter, InvalidRequest
 from ..domain.instances import Instance
 from ..domain.pagination import decode_token, encode_token
 from .context import Caller, Services, Tx, idempotent, transaction
+from .phone_numbers import release_number
+from .targets import find_instance
 
 __all__ = [
     "CreateInstance",
@@ -17,6 +19,7 @@ __all__ = [
     "create_instance",
     "delete_instance",
     "describe_instance",
+    "find_instance",
     "list_instances",
 ]
 
@@ -48,7 +51,12 @@ def create_instance(services: Services, caller: Caller, command: CreateInstance)
     with transaction(services, write=True) as tx:
         parameters = {k: v for k, v in asdict(command).items() if k != "client_token"}
         created = idempotent(
-            tx, caller, "CreateInstance", command.client_token, parameters, Created,
+            tx,
+            caller,
+            "CreateInstance",
+            command.client_token,
+            parameters,
+            Created,
             lambda: _create(tx, caller, command),
         )
         tx.uow.commit()
@@ -88,10 +96,7 @@ def list_instances(
     services: Services, caller: Caller, max_results: int | None, next_token: str | None
 ) -> InstancePage:
     limit = max_results or 10
-    after = None
-    if next_token is not None:
-        created_at, instance_id = decode_token("instances", next_token)
-        after = (float(created_at), str(instance_id))
+    after = _position(next_token) if next_token is not None else None
     with transaction(services, write=False) as tx:
         found = tx.uow.instances.page(caller.account_id, caller.region, after, limit + 1)
         shown = found[:limit]
@@ -99,6 +104,17 @@ def list_instances(
         if len(found) > limit:
             token = encode_token("instances", [shown[-1].created_at, shown[-1].id])
         return InstancePage([(i, i.status(tx.now)) for i in shown], token)
+
+
+def _position(next_token: str) -> tuple[float, str]:
+    """Where a ListInstances NextToken resumes: after (created_at, id)."""
+    position = decode_token("instances", next_token)
+    if len(position) == 2:
+        created_at, instance_id = position
+        number = isinstance(created_at, int | float) and not isinstance(created_at, bool)
+        if number and isinstance(instance_id, str):
+            return float(created_at), instance_id
+    raise InvalidParameter("The NextToken is not valid for this request")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +127,12 @@ def delete_instance(
 ) -> None:
     with transaction(services, write=True) as tx:
         idempotent(
-            tx, caller, "DeleteInstance", client_token, {"instance_id": instance_id}, Deleted,
+            tx,
+            caller,
+            "DeleteInstance",
+            client_token,
+            {"instance_id": instance_id},
+            Deleted,
             lambda: _delete(tx, caller, instance_id),
         )
         tx.uow.commit()
@@ -119,19 +140,8 @@ def delete_instance(
 
 def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:
     instance = find_instance(tx, caller, instance_id)
+    for number in tx.uow.numbers.on_target(instance.arn):
+        release_number(tx, caller, number, force=True)
     tx.uow.instances.remove(instance.id)
     tx.uow.tags.clear(instance.arn)
     return Deleted(instance.id)
-
-
-def find_instance(tx: Tx, caller: Caller, instance_id_or_arn: str) -> Instance:
-    """The caller's instance in the caller's region, by id or ARN; NotFound otherwise."""
-    instance_id = instance_id_or_arn
-    if instance_id_or_arn.startswith("arn:"):
-        instance_id = instance_id_or_arn.rsplit("/", 1)[-1]
-        if not instance_id_or_arn.endswith(f":instance/{instance_id}"):
-            raise NotFound(f"Instance not found: {instance_id_or_arn}")
-    instance = tx.uow.instances.get(caller.account_id, caller.region, instance_id)
-    if instance is None or (instance_id_or_arn.startswith("arn:") and instance.arn != instance_id_or_arn):
-        raise NotFound(f"Instance not found: {instance_id_or_arn}")
-    return instance

@@ -8,18 +8,14 @@ from ..domain.arns import parse_arn
 from ..domain.errors import NotFound
 from ..domain.tags import merged
 from .context import Caller, Services, Tx, transaction
-from .instances import find_instance
+from .phone_numbers import find_number
+from .targets import find_instance
 
 __all__ = ["list_tags", "tag_resource", "untag_resource"]
 
 # resource kind in the ARN -> a lookup that raises NotFound for the caller
 _Finder = Callable[[Tx, Caller, str], object]
-_FINDERS: dict[str, _Finder] = {"instance": find_instance}
-
-
-def register_taggable(kind: str, finder: _Finder) -> None:
-    """Make resources of ``kind`` (the ARN's resource type) taggable."""
-    _FINDERS[kind] = finder
+_FINDERS: dict[str, _Finder] = {"instance": find_instance, "phone-number": find_number}
 
 
 def tag_resource(services: Services, caller: Caller, arn: str, tags: dict[str, str]) -> None:

@@ -11,7 +11,8 @@ from ..domain.clock import ClockState
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
-from .tables import access_keys, idempotency, instances, settings, tags
+from .tables import access_keys, idempotency, instances, settings
+from .tables import tags as table_tags
 
 __all__ = [
     "SqlAccessKeyRepository",
@@ -41,7 +42,7 @@ class SqlSettingsRepository:
     def _upsert(self, **values: Any) -> None:
         done = self._db.execute(sa.update(settings).where(settings.c.id == 1).values(**values))
         if done.rowcount == 0:
-            row = {"id": 1, "clock_offset": 0.0, "clock_frozen_at": None}
+            row: dict[str, Any] = {"id": 1, "clock_offset": 0.0, "clock_frozen_at": None}
             row["config"] = Config().to_document()
             self._db.execute(sa.insert(settings).values({**row, **values}))
 
@@ -121,22 +122,26 @@ class SqlTagRepository:
         self._db = connection
 
     def get(self, resource_arn: str) -> dict[str, str]:
-        query = sa.select(tags.c.key, tags.c.value).where(tags.c.resource_arn == resource_arn)
+        query = sa.select(table_tags.c.key, table_tags.c.value).where(
+            table_tags.c.resource_arn == resource_arn
+        )
         return {row.key: row.value for row in self._db.execute(query)}
 
-    def put(self, resource_arn: str, values: dict[str, str]) -> None:
-        self.remove(resource_arn, list(values))
-        rows = [{"resource_arn": resource_arn, "key": k, "value": v} for k, v in values.items()]
+    def put(self, resource_arn: str, tags: dict[str, str]) -> None:
+        self.remove(resource_arn, list(tags))
+        rows = [{"resource_arn": resource_arn, "key": k, "value": v} for k, v in tags.items()]
         if rows:
-            self._db.execute(sa.insert(tags), rows)
+            self._db.execute(sa.insert(table_tags), rows)
 
     def remove(self, resource_arn: str, keys: list[str]) -> None:
         self._db.execute(
-            sa.delete(tags).where(tags.c.resource_arn == resource_arn, tags.c.key.in_(keys))
+            sa.delete(table_tags).where(
+                table_tags.c.resource_arn == resource_arn, table_tags.c.key.in_(keys)
+            )
         )
 
     def clear(self, resource_arn: str) -> None:
-        self._db.execute(sa.delete(tags).where(tags.c.resource_arn == resource_arn))
+        self._db.execute(sa.delete(table_tags).where(table_tags.c.resource_arn == resource_arn))
 
 
 class SqlIdempotencyRepository:
@@ -156,8 +161,13 @@ class SqlIdempotencyRepository:
         if row is None:
             return None
         return IdempotencyRecord(
-            row.account_id, row.region, row.operation, row.token,
-            row.fingerprint, row.outcome, row.created_at,
+            row.account_id,
+            row.region,
+            row.operation,
+            row.token,
+            row.fingerprint,
+            row.outcome,
+            row.created_at,
         )
 
     def put(self, record: IdempotencyRecord) -> None:

@@ -13,10 +13,14 @@ import sqlalchemy as sa
 __all__ = [
     "access_keys",
     "accounts",
+    "events",
     "idempotency",
     "instances",
+    "inventory",
     "metadata",
+    "phone_numbers",
     "quotas",
+    "releases",
     "settings",
     "tags",
 ]
@@ -57,6 +61,7 @@ quotas = sa.Table(
     sa.Column("account_id", sa.String(12), primary_key=True),
     sa.Column("region", sa.String(32), primary_key=True),
     sa.Column("phone_numbers_per_instance", sa.Integer, nullable=False),
+    sa.Column("claims_made", sa.Integer, nullable=False, server_default="0"),
 )
 
 instances = sa.Table(
@@ -95,4 +100,67 @@ idempotency = sa.Table(
     sa.Column("fingerprint", sa.String(64), nullable=False),
     sa.Column("outcome", sa.JSON, nullable=False),
     sa.Column("created_at", sa.Double, nullable=False, index=True),
+)
+
+phone_numbers = sa.Table(
+    "phone_numbers",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("e164", sa.String(16), nullable=False, unique=True),
+    sa.Column("arn", sa.String(256), nullable=False),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("region", sa.String(32), nullable=False),
+    sa.Column("target_arn", sa.String(256), nullable=False),
+    sa.Column("instance_id", sa.String(36), nullable=True),
+    sa.Column("description", sa.String(500), nullable=True),
+    sa.Column("source_arn", sa.String(512), nullable=True),
+    sa.Column("operation", sa.String(16), nullable=False),
+    sa.Column("started_at", sa.Double, nullable=False),
+    sa.Column("settles_at", sa.Double, nullable=False),
+    sa.Column("failure", sa.String(255), nullable=True),
+    sa.Index("ix_phone_numbers_scope", "account_id", "region", "e164"),
+    sa.Index("ix_phone_numbers_target", "target_arn"),
+)
+
+releases = sa.Table(
+    "releases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("phone_number_id", sa.String(36), nullable=False),
+    sa.Column("e164", sa.String(16), nullable=False),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("region", sa.String(32), nullable=False),
+    sa.Column("released_at", sa.Double, nullable=False),
+    sa.Column("cooldown_until", sa.Double, nullable=False),
+    sa.Column("restored_at", sa.Double, nullable=True),
+    sa.Column("snapshot", sa.JSON, nullable=False),
+    sa.Index("ix_releases_number", "e164", "cooldown_until"),
+    sa.Index("ix_releases_churn", "account_id", "region", "released_at"),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("time", sa.Double, nullable=False),
+    sa.Column("event", sa.String(32), nullable=False),
+    sa.Column("e164", sa.String(16), nullable=False),
+    sa.Column("phone_number_id", sa.String(36), nullable=True),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("region", sa.String(32), nullable=False),
+    sa.Column("principal", sa.String(256), nullable=False),
+    sa.Column("request_id", sa.String(64), nullable=False),
+    sa.Column("detail", sa.JSON, nullable=False),
+    sa.Index("ix_events_number", "e164", "id"),
+)
+
+inventory = sa.Table(
+    "inventory",
+    metadata,
+    sa.Column("e164", sa.String(16), primary_key=True),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Index("ix_inventory_bucket", "country", "type", "e164"),
 )

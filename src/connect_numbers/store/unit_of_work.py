@@ -6,6 +6,13 @@ from types import TracebackType
 
 import sqlalchemy as sa
 
+from .numbers import (
+    SqlEventRepository,
+    SqlInventoryRepository,
+    SqlPhoneNumberRepository,
+    SqlQuotaRepository,
+    SqlReleaseRepository,
+)
 from .repositories import (
     SqlAccessKeyRepository,
     SqlIdempotencyRepository,
@@ -35,6 +42,11 @@ class SqlUnitOfWork:
         self.tags = SqlTagRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)
         self.access_keys = SqlAccessKeyRepository(connection)
+        self.numbers = SqlPhoneNumberRepository(connection)
+        self.releases = SqlReleaseRepository(connection)
+        self.events = SqlEventRepository(connection)
+        self.quotas = SqlQuotaRepository(connection)
+        self.inventory = SqlInventoryRepository(connection)
         return self
 
     def __exit__(

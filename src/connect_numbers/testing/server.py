@@ -27,11 +27,18 @@ class RunningServer:
     """``with RunningServer(db_url) as server:`` serves until the block ends."""
 
     def __init__(
-        self, db: str, *, admin_token: str | None = None, port: int | None = None,
+        self,
+        db: str,
+        *,
+        admin_token: str | None = None,
+        port: int | None = None,
         host: str = "127.0.0.1",
     ) -> None:
         self.settings = ServerSettings(
-            host=host, port=port or free_port(host), db=db, admin_token=admin_token,
+            host=host,
+            port=port or free_port(host),
+            db=db,
+            admin_token=admin_token,
             log_level="warning",
         )
         self.endpoint = f"http://{host}:{self.settings.port}"
@@ -42,8 +49,13 @@ class RunningServer:
     def start(self) -> RunningServer:
         app = build_app(self.settings)
         config = uvicorn.Config(
-            app, host=self.settings.host, port=self.settings.port, log_level="warning",
-            access_log=False, lifespan="on",
+            app,
+            host=self.settings.host,
+            port=self.settings.port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            server_header=False,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

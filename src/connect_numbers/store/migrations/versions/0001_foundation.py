@@ -59,9 +59,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.Double, nullable=False),
         sa.Column("settles_at", sa.Double, nullable=False),
     )
-    op.create_index(
-        "ix_instances_scope", "instances", ["account_id", "region", "created_at", "id"]
-    )
+    op.create_index("ix_instances_scope", "instances", ["account_id", "region", "created_at", "id"])
     op.create_table(
         "tags",
         sa.Column("resource_arn", sa.String(512), primary_key=True),

@@ -1,0 +1,45 @@
+# connect-numbers — every command sets up what it needs first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip --disable-pip-version-check --quiet
+
+.PHONY: serve test lint typecheck pytest bench clean
+
+## serve: start the server on 127.0.0.1:4590 with the embedded SQLite store
+serve: $(VENV)/.runtime
+	$(BIN)/connect-numbers serve
+
+## test: lint, type check and run every test
+test: $(VENV)/.dev lint typecheck pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: throughput and latency against a trivial endpoint of the same stack
+bench: $(VENV)/.bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+$(VENV)/.runtime: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --require-hashes -r requirements.lock
+	$(PIP) install --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
+	$(PIP) install --require-hashes -r requirements-dev.lock
+	touch $@
+
+$(VENV)/.bench: requirements-bench.lock $(VENV)/.dev
+	$(PIP) install --require-hashes -r requirements-bench.lock
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,46 @@
+"""The rolling churn quota.
+
+Let Q be the account's phone-number quota in a region and R the releases it
+made there in the last ``churn_window`` seconds. While R >= ``churn_percent``
+% of Q every claim and import is refused; claims resume the moment enough
+old releases leave the window for R to fall below that limit. Releases are
+never refused.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from .errors import InvalidParameter
+
+__all__ = ["check_churn", "churn_limit", "claims_resume_at"]
+
+
+def churn_limit(quota: int, percent: float) -> float:
+    return quota * percent / 100
+
+
+def claims_resume_at(release_times: Sequence[float], limit: float, window: float) -> float | None:
+    """When claims resume, given the release times in the window (oldest first); None if now."""
+    count = len(release_times)
+    if count < limit:
+        return None
+    must_leave = math.floor(count - limit) + 1
+    return release_times[must_leave - 1] + window
+
+
+def check_churn(release_times: Sequence[float], quota: int, percent: float, window: float) -> None:
+    """InvalidParameter if the releases in the window (oldest first) block claims now."""
+    limit = churn_limit(quota, percent)
+    resume = claims_resume_at(release_times, limit, window)
+    if resume is None:
+        return
+    when = datetime.fromtimestamp(resume, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    raise InvalidParameter(
+        f"Phone number claim limit exceeded: {len(release_times)} numbers were released in "
+        f"the last {window / 86_400:g} days, and the limit is {limit:g} "
+        f"({percent:g}% of the quota of {quota} phone numbers). "
+        f"Claims resume at {when} ({resume:.0f})."
+    )

@@ -1,0 +1,356 @@
+"""Use cases of claimed phone numbers: claim, describe, list, move, describe anew, release."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from ..domain import events
+from ..domain.arns import parse_arn
+from ..domain.churn import check_churn
+from ..domain.cooldown import Release
+from ..domain.errors import InvalidParameter, NotFound
+from ..domain.events import Event
+from ..domain.pagination import decode_token, encode_token
+from ..domain.phone_numbers import (
+    NumberFilter,
+    PhoneNumber,
+    check_claim_token,
+    new_claim,
+    not_available,
+    target_limit_failure,
+)
+from .context import Caller, Services, Tx, idempotent, transaction
+from .inventory import classify_claimable
+from .targets import resolve_target
+
+__all__ = [
+    "ClaimPhoneNumber",
+    "Claimed",
+    "NumberPage",
+    "claim_phone_number",
+    "describe_phone_number",
+    "find_number",
+    "list_phone_numbers",
+    "release_phone_number",
+    "update_phone_number",
+    "update_phone_number_metadata",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPhoneNumber:
+    phone_number: str
+    target_arn: str | None = None
+    instance_id: str | None = None
+    description: str | None = None
+    tags: dict[str, str] | None = None
+    client_token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    phone_number_id: str
+    phone_number_arn: str
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """The recorded outcome of an operation that answers nothing."""
+
+    phone_number_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class NumberPage:
+    numbers: list[PhoneNumber]
+    next_token: str | None
+
+
+def _parameters(command: Any) -> dict[str, Any]:
+    return {k: v for k, v in asdict(command).items() if k != "client_token"}
+
+
+def claim_phone_number(services: Services, caller: Caller, command: ClaimPhoneNumber) -> Claimed:
+    check_claim_token(command.client_token)
+    with transaction(services, write=True) as tx:
+        claimed = idempotent(
+            tx,
+            caller,
+            "ClaimPhoneNumber",
+            command.client_token,
+            _parameters(command),
+            Claimed,
+            lambda: _claim(tx, caller, command),
+        )
+        tx.uow.commit()
+        return claimed
+
+
+def _claim(tx: Tx, caller: Caller, command: ClaimPhoneNumber) -> Claimed:
+    target = resolve_target(tx, caller, command.target_arn, command.instance_id)
+    quota = check_claims_allowed(tx, caller)
+    country, number_type = _claimable(tx, caller, command.phone_number)
+    failure = target_limit_failure(target.arn, tx.uow.numbers.count_on_target(target.arn), quota)
+    number = new_claim(
+        e164=command.phone_number,
+        country=country,
+        number_type=number_type,
+        account_id=caller.account_id,
+        region=caller.region,
+        target_arn=target.arn,
+        instance_id=target.instance_id,
+        description=command.description,
+        failure=failure,
+        now=tx.now,
+        settle_seconds=tx.config.settle_seconds,
+    )
+    tx.uow.numbers.add(number)
+    if command.tags:
+        tx.uow.tags.put(number.arn, command.tags)
+    tx.uow.quotas.count_claim(caller.account_id, caller.region)
+    record(tx, caller, events.CLAIM, number, _settling(number))
+    return Claimed(number.id, number.arn)
+
+
+def check_claims_allowed(tx: Tx, caller: Caller) -> int:
+    """Lock the account's quota in this region, apply the churn rule; returns the quota."""
+    tx.uow.quotas.lock(caller.account_id, caller.region)
+    quota = tx.uow.quotas.phone_numbers_per_instance(caller.account_id, caller.region)
+    window = tx.config.churn_window_seconds
+    times = tx.uow.releases.times_since(caller.account_id, caller.region, tx.now - window)
+    check_churn(times, quota, tx.config.churn_percent, window)
+    return quota
+
+
+def _claimable(tx: Tx, caller: Caller, e164: str) -> tuple[str, str]:
+    """The number's country and type if the caller may claim it now."""
+    found = classify_claimable(tx, e164)
+    if found is None:
+        raise not_available(e164)
+    existing = tx.uow.numbers.by_e164(e164)
+    if existing is not None:
+        if existing.held_for(caller.account_id, tx.now):
+            raise not_available(e164)
+        tx.uow.numbers.remove(existing.id)
+        tx.uow.tags.clear(existing.arn)
+    if tx.uow.releases.cooling_among([e164], tx.now):
+        raise not_available(e164)
+    return found
+
+
+def _settling(number: PhoneNumber) -> dict[str, Any]:
+    return {
+        "target_arn": number.target_arn,
+        "settles_at": number.settles_at,
+        "failure": number.failure,
+    }
+
+
+def record(tx: Tx, caller: Caller, kind: str, number: PhoneNumber, detail: dict[str, Any]) -> None:
+    tx.uow.events.append(
+        Event(
+            tx.now,
+            kind,
+            number.e164,
+            number.id,
+            number.account_id,
+            number.region,
+            caller.principal,
+            caller.request_id,
+            detail,
+        )
+    )
+
+
+def find_number(tx: Tx, caller: Caller, id_or_arn: str, *, any_region: bool = False) -> PhoneNumber:
+    """The caller's number by id (in the caller's region) or by ARN; NotFound otherwise.
+
+    With ``any_region`` an ARN may name a number of another region: the caller
+    then decides what that means (release elsewhere is InvalidParameter).
+    """
+    missing = NotFound(f"Phone number not found: {id_or_arn}")
+    by_arn = id_or_arn.startswith("arn:")
+    if by_arn:
+        parsed = parse_arn(id_or_arn)
+        if parsed is None or parsed.kind != "phone-number":
+            raise missing
+        number = tx.uow.numbers.get(parsed.resource_id)
+        if number is None or number.arn != id_or_arn:
+            raise missing
+    else:
+        number = tx.uow.numbers.get(id_or_arn)
+    if number is None or number.account_id != caller.account_id or number.expired(tx.now):
+        raise missing
+    if number.region != caller.region and not (by_arn and any_region):
+        raise missing
+    return number
+
+
+def _home_region(number: PhoneNumber, caller: Caller, operation: str) -> None:
+    if number.region != caller.region:
+        raise InvalidParameter(
+            f"{operation} can be called only in the Region where the phone number was "
+            f"claimed ({number.region}), not in {caller.region}"
+        )
+
+
+def describe_phone_number(
+    services: Services, caller: Caller, id_or_arn: str
+) -> tuple[PhoneNumber, str, str | None, dict[str, str]]:
+    """The number, its status and status message now, and its tags."""
+    with transaction(services, write=False) as tx:
+        number = find_number(tx, caller, id_or_arn)
+        status = number.status(tx.now)
+        return number, status, number.status_message(tx.now), tx.uow.tags.get(number.arn)
+
+
+def list_phone_numbers(
+    services: Services,
+    caller: Caller,
+    where: NumberFilter,
+    max_results: int | None,
+    next_token: str | None,
+    listing: str,
+) -> NumberPage:
+    limit = max_results or 100
+    after = str(decode_token(listing, next_token)[0]) if next_token else None
+    with transaction(services, write=False) as tx:
+        if where.target_arn is not None or where.instance_id is not None:
+            target = resolve_target(tx, caller, where.target_arn, where.instance_id)
+            where = replace(where, target_arn=target.arn, instance_id=None)
+        found = tx.uow.numbers.page(where, after, limit + 1)
+    shown = found[:limit]
+    token = encode_token(listing, [shown[-1].e164]) if len(found) > limit else None
+    return NumberPage(shown, token)
+
+
+def update_phone_number(
+    services: Services,
+    caller: Caller,
+    id_or_arn: str,
+    target_arn: str | None,
+    instance_id: str | None,
+    client_token: str | None,
+) -> Claimed:
+    parameters = {"id": id_or_arn, "target_arn": target_arn, "instance_id": instance_id}
+    with transaction(services, write=True) as tx:
+        moved = idempotent(
+            tx,
+            caller,
+            "UpdatePhoneNumber",
+            client_token,
+            parameters,
+            Claimed,
+            lambda: _move(tx, caller, id_or_arn, target_arn, instance_id),
+        )
+        tx.uow.commit()
+        return moved
+
+
+def _move(
+    tx: Tx, caller: Caller, id_or_arn: str, target_arn: str | None, instance_id: str | None
+) -> Claimed:
+    number = find_number(tx, caller, id_or_arn, any_region=True)
+    _home_region(number, caller, "UpdatePhoneNumber")
+    target = resolve_target(tx, caller, target_arn, instance_id)
+    failure = None
+    if target.arn != number.target_arn:
+        quota = tx.uow.quotas.phone_numbers_per_instance(caller.account_id, caller.region)
+        held = tx.uow.numbers.count_on_target(target.arn)
+        failure = target_limit_failure(target.arn, held, quota)
+    moved = number.moved(target.arn, target.instance_id, failure, tx.now, tx.config.settle_seconds)
+    tx.uow.numbers.save(moved)
+    record(tx, caller, events.UPDATE, moved, _settling(moved) | {"from": number.target_arn})
+    return Claimed(moved.id, moved.arn)
+
+
+def update_phone_number_metadata(
+    services: Services,
+    caller: Caller,
+    id_or_arn: str,
+    description: str | None,
+    client_token: str | None,
+) -> None:
+    parameters = {"id": id_or_arn, "description": description}
+    with transaction(services, write=True) as tx:
+        idempotent(
+            tx,
+            caller,
+            "UpdatePhoneNumberMetadata",
+            client_token,
+            parameters,
+            Done,
+            lambda: _describe_anew(tx, caller, id_or_arn, description),
+        )
+        tx.uow.commit()
+
+
+def _describe_anew(tx: Tx, caller: Caller, id_or_arn: str, description: str | None) -> Done:
+    number = find_number(tx, caller, id_or_arn, any_region=True)
+    _home_region(number, caller, "UpdatePhoneNumberMetadata")
+    changed = number.described(description, tx.now, tx.config.settle_seconds)
+    tx.uow.numbers.save(changed)
+    record(tx, caller, events.UPDATE_METADATA, changed, _settling(changed))
+    return Done(changed.id)
+
+
+def release_phone_number(
+    services: Services, caller: Caller, id_or_arn: str, client_token: str | None
+) -> None:
+    with transaction(services, write=True) as tx:
+        idempotent(
+            tx,
+            caller,
+            "ReleasePhoneNumber",
+            client_token,
+            {"id": id_or_arn},
+            Done,
+            lambda: _release(tx, caller, id_or_arn),
+        )
+        tx.uow.commit()
+
+
+def _release(tx: Tx, caller: Caller, id_or_arn: str) -> Done:
+    number = find_number(tx, caller, id_or_arn, any_region=True)
+    _home_region(number, caller, "ReleasePhoneNumber")
+    release_number(tx, caller, number)
+    return Done(number.id)
+
+
+def release_number(tx: Tx, caller: Caller, number: PhoneNumber, *, force: bool = False) -> None:
+    """Release ``number``: gone at once, cooling, counted toward churn.
+
+    A number whose claim failed was never the account's: it is dropped with
+    no cooldown and no churn. ``force`` releases it even while an operation on
+    it is in progress (its instance is being deleted).
+    """
+    if not force:
+        number.check_not_busy(tx.now)
+    tx.uow.numbers.remove(number.id)
+    tags = tx.uow.tags.get(number.arn)
+    tx.uow.tags.clear(number.arn)
+    if number.is_failed_claim:
+        record(tx, caller, events.RELEASE, number, {"cooldown_until": None, "failed_claim": True})
+        return
+    tx.uow.quotas.lock(number.account_id, number.region)
+    cooldown_until = tx.now + tx.config.cooldown_seconds
+    snapshot = {**asdict(number), "tags": tags}
+    tx.uow.releases.add(
+        Release(
+            number.id,
+            number.e164,
+            number.account_id,
+            number.region,
+            tx.now,
+            cooldown_until,
+            snapshot,
+        )
+    )
+    record(
+        tx,
+        caller,
+        events.RELEASE,
+        number,
+        {"cooldown_until": cooldown_until, "target_arn": number.target_arn},
+    )

@@ -1,0 +1,321 @@
+"""Repositories for phone numbers, releases, events, quotas and loaded inventory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..domain.config import DEFAULT_PHONE_NUMBERS_PER_INSTANCE
+from ..domain.cooldown import Release
+from ..domain.events import Event
+from ..domain.phone_numbers import CLAIM, IMPORT, NumberFilter, PhoneNumber
+from .tables import events, inventory, phone_numbers, quotas, releases
+
+__all__ = [
+    "SqlEventRepository",
+    "SqlInventoryRepository",
+    "SqlPhoneNumberRepository",
+    "SqlQuotaRepository",
+    "SqlReleaseRepository",
+]
+
+_COLUMNS = [c.name for c in phone_numbers.columns]
+_FAILED_CLAIM = sa.and_(
+    phone_numbers.c.failure.is_not(None), phone_numbers.c.operation.in_([CLAIM, IMPORT])
+)
+
+
+def _number(row: Any) -> PhoneNumber:
+    return PhoneNumber(**{name: getattr(row, name) for name in _COLUMNS})
+
+
+def _row(number: PhoneNumber) -> dict[str, Any]:
+    return {name: getattr(number, name) for name in _COLUMNS}
+
+
+class SqlPhoneNumberRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def get(self, number_id: str) -> PhoneNumber | None:
+        row = self._db.execute(
+            sa.select(phone_numbers).where(phone_numbers.c.id == number_id)
+        ).first()
+        return _number(row) if row is not None else None
+
+    def by_e164(self, e164: str) -> PhoneNumber | None:
+        row = self._db.execute(sa.select(phone_numbers).where(phone_numbers.c.e164 == e164)).first()
+        return _number(row) if row is not None else None
+
+    def among(self, e164s: Sequence[str]) -> list[PhoneNumber]:
+        query = sa.select(phone_numbers).where(phone_numbers.c.e164.in_(list(e164s)))
+        return [_number(row) for row in self._db.execute(query)]
+
+    def add(self, number: PhoneNumber) -> None:
+        self._db.execute(sa.insert(phone_numbers).values(_row(number)))
+
+    def save(self, number: PhoneNumber) -> None:
+        self._db.execute(
+            sa.update(phone_numbers).where(phone_numbers.c.id == number.id).values(_row(number))
+        )
+
+    def remove(self, number_id: str) -> None:
+        self._db.execute(sa.delete(phone_numbers).where(phone_numbers.c.id == number_id))
+
+    def count_on_target(self, target_arn: str) -> int:
+        query = sa.select(sa.func.count()).where(
+            phone_numbers.c.target_arn == target_arn, sa.not_(_FAILED_CLAIM)
+        )
+        return int(self._db.execute(query).scalar_one())
+
+    def on_target(self, target_arn: str) -> list[PhoneNumber]:
+        query = sa.select(phone_numbers).where(phone_numbers.c.target_arn == target_arn)
+        return [_number(row) for row in self._db.execute(query)]
+
+    def page(self, where: NumberFilter, after: str | None, limit: int) -> list[PhoneNumber]:
+        """Held (not failed) numbers matching ``where``, in E.164 order after ``after``."""
+        query = sa.select(phone_numbers).where(
+            phone_numbers.c.account_id == where.account_id,
+            phone_numbers.c.region == where.region,
+            sa.not_(_FAILED_CLAIM),
+        )
+        query = _filtered(query, where)
+        if after is not None:
+            query = query.where(phone_numbers.c.e164 > after)
+        query = query.order_by(phone_numbers.c.e164).limit(limit)
+        return [_number(row) for row in self._db.execute(query)]
+
+
+def _filtered(query: Any, where: NumberFilter) -> Any:
+    if where.target_arn is not None:
+        query = query.where(phone_numbers.c.target_arn == where.target_arn)
+    if where.instance_id is not None:
+        query = query.where(phone_numbers.c.instance_id == where.instance_id)
+    if where.countries:
+        query = query.where(phone_numbers.c.country.in_(list(where.countries)))
+    if where.types:
+        query = query.where(phone_numbers.c.type.in_(list(where.types)))
+    if where.prefix:
+        query = query.where(phone_numbers.c.e164.startswith(where.prefix, autoescape=True))
+    return query
+
+
+def _release(row: Any) -> Release:
+    return Release(
+        row.phone_number_id,
+        row.e164,
+        row.account_id,
+        row.region,
+        row.released_at,
+        row.cooldown_until,
+        row.snapshot,
+        row.restored_at,
+    )
+
+
+class SqlReleaseRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def add(self, release: Release) -> None:
+        self._db.execute(
+            sa.insert(releases).values(
+                phone_number_id=release.phone_number_id,
+                e164=release.e164,
+                account_id=release.account_id,
+                region=release.region,
+                released_at=release.released_at,
+                cooldown_until=release.cooldown_until,
+                restored_at=release.restored_at,
+                snapshot=release.snapshot,
+            )
+        )
+
+    def cooling_among(self, e164s: Sequence[str], now: float) -> set[str]:
+        query = sa.select(releases.c.e164).where(
+            releases.c.e164.in_(list(e164s)),
+            releases.c.cooldown_until > now,
+            releases.c.restored_at.is_(None),
+        )
+        return set(self._db.execute(query).scalars())
+
+    def latest(self, e164: str) -> Release | None:
+        query = (
+            sa.select(releases)
+            .where(releases.c.e164 == e164)
+            .order_by(releases.c.released_at.desc(), releases.c.id.desc())
+            .limit(1)
+        )
+        row = self._db.execute(query).first()
+        return _release(row) if row is not None else None
+
+    def mark_restored(self, release: Release, now: float) -> None:
+        self._db.execute(
+            sa.update(releases)
+            .where(
+                releases.c.phone_number_id == release.phone_number_id,
+                releases.c.released_at == release.released_at,
+            )
+            .values(restored_at=now)
+        )
+
+    def times_since(self, account_id: str, region: str, since: float) -> list[float]:
+        """Release times of the account in the region after ``since``, oldest first."""
+        query = (
+            sa.select(releases.c.released_at)
+            .where(
+                releases.c.account_id == account_id,
+                releases.c.region == region,
+                releases.c.released_at > since,
+                releases.c.restored_at.is_(None),
+            )
+            .order_by(releases.c.released_at)
+        )
+        return [float(t) for t in self._db.execute(query).scalars()]
+
+
+class SqlEventRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def append(self, event: Event) -> None:
+        self._db.execute(
+            sa.insert(events).values(
+                time=event.time,
+                event=event.event,
+                e164=event.e164,
+                phone_number_id=event.phone_number_id,
+                account_id=event.account_id,
+                region=event.region,
+                principal=event.principal,
+                request_id=event.request_id,
+                detail=event.detail,
+            )
+        )
+
+    def for_number(self, e164: str) -> list[Event]:
+        query = sa.select(events).where(events.c.e164 == e164).order_by(events.c.id)
+        return [
+            Event(
+                row.time,
+                row.event,
+                row.e164,
+                row.phone_number_id,
+                row.account_id,
+                row.region,
+                row.principal,
+                row.request_id,
+                row.detail,
+            )
+            for row in self._db.execute(query)
+        ]
+
+
+class SqlQuotaRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def phone_numbers_per_instance(self, account_id: str, region: str) -> int:
+        row = self._db.execute(_quota_row(account_id, region)).first()
+        return int(row.phone_numbers_per_instance) if row else DEFAULT_PHONE_NUMBERS_PER_INSTANCE
+
+    def set_phone_numbers_per_instance(self, account_id: str, region: str, value: int) -> None:
+        self._ensure(account_id, region)
+        self._db.execute(
+            sa.update(quotas)
+            .where(quotas.c.account_id == account_id, quotas.c.region == region)
+            .values(phone_numbers_per_instance=value)
+        )
+
+    def lock(self, account_id: str, region: str) -> int:
+        """Serialize quota decisions of one account and region; returns claims made so far."""
+        self._ensure(account_id, region)
+        query = _quota_row(account_id, region).with_for_update()
+        return int(self._db.execute(query).one().claims_made)
+
+    def count_claim(self, account_id: str, region: str) -> None:
+        self._db.execute(
+            sa.update(quotas)
+            .where(quotas.c.account_id == account_id, quotas.c.region == region)
+            .values(claims_made=quotas.c.claims_made + 1)
+        )
+
+    def claims_made(self, account_id: str, region: str) -> int:
+        row = self._db.execute(_quota_row(account_id, region)).first()
+        return int(row.claims_made) if row else 0
+
+    def _ensure(self, account_id: str, region: str) -> None:
+        if self._db.execute(_quota_row(account_id, region)).first() is None:
+            self._db.execute(
+                sa.insert(quotas).values(
+                    account_id=account_id,
+                    region=region,
+                    phone_numbers_per_instance=DEFAULT_PHONE_NUMBERS_PER_INSTANCE,
+                    claims_made=0,
+                )
+            )
+
+
+def _quota_row(account_id: str, region: str) -> Any:
+    return sa.select(quotas).where(quotas.c.account_id == account_id, quotas.c.region == region)
+
+
+class SqlInventoryRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def loaded(self, country: str, number_type: str) -> bool:
+        query = (
+            sa.select(inventory.c.e164)
+            .where(inventory.c.country == country, inventory.c.type == number_type)
+            .limit(1)
+        )
+        return self._db.execute(query).first() is not None
+
+    def contains(self, e164: str) -> tuple[str, str] | None:
+        row = self._db.execute(sa.select(inventory).where(inventory.c.e164 == e164)).first()
+        return (row.country, row.type) if row is not None else None
+
+    def add(self, rows: list[tuple[str, str, str]]) -> int:
+        """Add (e164, country, type) rows; returns how many were new."""
+        known = (
+            set(
+                self._db.execute(
+                    sa.select(inventory.c.e164).where(inventory.c.e164.in_([r[0] for r in rows]))
+                ).scalars()
+            )
+            if rows
+            else set()
+        )
+        fresh = [
+            {"e164": e, "country": c, "type": t}
+            for e, c, t in dict.fromkeys(rows)
+            if e not in known
+        ]
+        if fresh:
+            self._db.execute(sa.insert(inventory), fresh)
+        return len(fresh)
+
+    def scan(
+        self,
+        country: str,
+        number_type: str,
+        prefix: str | None,
+        after: str | None,
+        below: str | None,
+        limit: int,
+    ) -> list[str]:
+        """Loaded numbers in E.164 order: after ``after`` (exclusive) and below ``below``."""
+        query = sa.select(inventory.c.e164).where(
+            inventory.c.country == country, inventory.c.type == number_type
+        )
+        if prefix:
+            query = query.where(inventory.c.e164.startswith(prefix, autoescape=True))
+        if after is not None:
+            query = query.where(inventory.c.e164 > after)
+        if below is not None:
+            query = query.where(inventory.c.e164 < below)
+        query = query.order_by(inventory.c.e164).limit(limit)
+        return list(self._db.execute(query).scalars())
