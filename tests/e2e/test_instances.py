@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from connect_numbers.entrypoints.admin_client import AdminClientError
 
 DAY = 86_400
 
@@ -149,10 +148,6 @@ def test_an_arn_of_another_region_is_not_found(connect: Any) -> None:
     assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
 
 
-@pytest.mark.xfail(
-    reason="the admin API has no POST accounts yet (DESIGN.md lists it)",
-    raises=AdminClientError,
-)
 def test_instances_are_scoped_by_account(connect_numbers: Any, connect: Any) -> None:
     created = create(connect, "mine")
     connect_numbers.admin("POST", "accounts", {"account_id": "111111111111"})

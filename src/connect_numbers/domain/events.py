@@ -65,18 +65,26 @@ class Event:
 
 
 def history(recorded: list[Event], now: float) -> list[Event]:
-    """Recorded events plus the settles and cooldown ends that have happened by ``now``."""
-    derived: list[Event] = []
+    """Recorded events plus the settles and cooldown ends that have happened by ``now``.
+
+    In time order; at equal times (a frozen clock, ``settle_seconds`` 0) an event that
+    follows from another comes right after its cause, before what was recorded later.
+    """
+    keyed: list[tuple[float, int, int, Event]] = []
     for index, event in enumerate(recorded):
+        keyed.append((event.time, index, 0, event))
         later = recorded[index + 1 :]
-        derived.extend(_consequences(event, later, now))
-    return sorted([*recorded, *derived], key=lambda e: e.time)
+        keyed.extend((e.time, index, 1, e) for e in _consequences(event, later, now))
+    return [event for *_, event in sorted(keyed, key=lambda item: item[:3])]
 
 
 def _consequences(event: Event, later: list[Event], now: float) -> list[Event]:
     if event.event in _SETTLING:
         settles_at = event.detail.get("settles_at")
-        if settles_at is not None and settles_at <= now:
+        # a number released while its operation was in progress (its instance was
+        # deleted) never settles
+        released = any(e.event == RELEASE and e.time < (settles_at or 0) for e in later)
+        if settles_at is not None and settles_at <= now and not released:
             failure = event.detail.get("failure")
             kind, detail = (FAIL, {"message": failure}) if failure else (SETTLE, {})
             return [_derived(event, kind, settles_at, detail)]

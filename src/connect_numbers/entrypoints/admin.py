@@ -22,7 +22,10 @@ from ..protocol.model import known_regions
 from ..protocol.serializer import Response
 from ..service import admin, inventory, numbers_admin
 from ..service.context import Services
+from ..service.credentials import KeyRing
+from .admin_accounts import account_routes
 from .operations import number_summary
+from .throttling import Throttle
 
 __all__ = ["PREFIX", "AdminApi"]
 
@@ -41,11 +44,19 @@ class AdminError(Exception):
 
 
 class AdminApi:
-    def __init__(self, services: Services, token: str | None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        token: str | None,
+        *,
+        keys: KeyRing,
+        throttle: Throttle | None = None,
+    ) -> None:
         self.services = services
         self.token = token
+        self.throttle = throttle
         self.routes: list[tuple[str, re.Pattern[str], Route]] = []
-        for method, pattern, route in _ROUTES:
+        for method, pattern, route in [*_ROUTES, *account_routes(keys, _object)]:
             self.add(method, pattern, route)
 
     def add(self, method: str, pattern: str, route: Route) -> None:
@@ -58,6 +69,8 @@ class AdminApi:
             route, labels = self._route(method, path.removeprefix(PREFIX))
             labels = {k: unquote(v) for k, v in labels.items()}
             answer = route(self.services, _json(body), labels)
+            if method != "GET" and self.throttle is not None:
+                self.throttle.forget_settings()  # a config change takes effect at once
             return _response(200, answer)
         except AdminError as error:
             return _response(error.status, {"code": error.code, "message": error.message})

@@ -5,10 +5,15 @@ The steps, in order (each a small method below):
 1. ``_route``        raw method and path -> Connect operation (404 if none)
 2. ``_authenticate`` SigV4 against stored credentials -> the caller (403)
 3. ``_handler``      the operation must be implemented here (400 naming it)
-4. ``_parameters``   members read from path, query, headers and body, every
+4. throttle         a token bucket per account, region and operation (429)
+5. ``_parameters``   members read from path, query, headers and body, every
                      modeled constraint checked (400)
-5. ``_invoke``       the use case runs; domain errors become modeled errors
-6. serialize         the output shape, or the error, as rest-json
+6. authorize         the key's policy must allow the action on what it touches (403)
+7. the handler       the use case runs
+8. serialize         the output shape, or the error, as rest-json
+
+Steps 4, 6 and 7 run through ``_guarded``, which turns a domain error into
+the operation's modeled error.
 
 Anything unexpected becomes a 500 InternalServiceException carrying the
 request id; the traceback goes to the log only.
@@ -19,11 +24,13 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.model import OperationModel
 
+from ..domain.accounts import Credential
 from ..domain.errors import DomainError
 from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
@@ -34,11 +41,14 @@ from ..protocol.serializer import Response, error_response, success_response
 from ..protocol.sigv4 import IncomingRequest, SigV4Error, SigV4Verifier
 from ..service.context import Caller, Services
 from ..service.credentials import KeyRing
+from .authorization import authorize
 from .errors import to_aws_error
 from .operations import HANDLERS, Handler
+from .throttling import Throttle
 
 __all__ = ["HttpRequest", "Pipeline"]
 
+Result = TypeVar("Result")
 log = logging.getLogger("connect_numbers")
 access_log = logging.getLogger("connect_numbers.access")
 
@@ -65,9 +75,10 @@ class _Exchange:
 
 
 class Pipeline:
-    def __init__(self, services: Services, keys: KeyRing) -> None:
+    def __init__(self, services: Services, keys: KeyRing, throttle: Throttle) -> None:
         self.services = services
         self.keys = keys
+        self.throttle = throttle
         self.verifier = SigV4Verifier(keys.secret, regions=known_regions())
 
     def handle(self, request: HttpRequest) -> Response:
@@ -92,11 +103,13 @@ class Pipeline:
         request = exchange.request
         name, labels = self._route(request)
         exchange.operation = name
-        caller = self._authenticate(request, exchange)
+        caller, credential = self._authenticate(request, exchange)
         op = operation(name)
         handler = self._handler(name)
+        self._guarded(op, lambda: self.throttle.check(caller.account_id, caller.region, name))
         params = self._parameters(op, request, labels)
-        result = self._invoke(op, handler, caller, params)
+        self._guarded(op, lambda: authorize(credential, caller, name, params))
+        result = self._guarded(op, lambda: handler(self.services, caller, params))
         return success_response(op, result, exchange.request_id)
 
     def _route(self, request: HttpRequest) -> tuple[str, dict[str, str]]:
@@ -109,7 +122,7 @@ class Pipeline:
             )
         return found.operation, found.labels
 
-    def _authenticate(self, request: HttpRequest, exchange: _Exchange) -> Caller:
+    def _authenticate(self, request: HttpRequest, exchange: _Exchange) -> tuple[Caller, Credential]:
         incoming = IncomingRequest(
             request.method, request.raw_path, request.raw_query, request.headers, request.body
         )
@@ -126,9 +139,10 @@ class Pipeline:
             )
         exchange.account_id = credential.account_id
         exchange.principal = credential.principal
-        return Caller(
+        caller = Caller(
             credential.account_id, credential.principal, verified.region, exchange.request_id
         )
+        return caller, credential
 
     def _handler(self, name: str) -> Handler:
         handler = HANDLERS.get(name)
@@ -147,11 +161,10 @@ class Pipeline:
                 raise AwsError(validation_error_code(op), validation.describe(found))
         return params
 
-    def _invoke(
-        self, op: OperationModel, handler: Handler, caller: Caller, params: dict[str, Any]
-    ) -> dict[str, Any] | None:
+    def _guarded(self, op: OperationModel, step: Callable[[], Result]) -> Result:
+        """Run one step; a domain error becomes the operation's modeled error."""
         try:
-            return handler(self.services, caller, params)
+            return step()
         except DomainError as error:
             raise to_aws_error(error, op) from None
 

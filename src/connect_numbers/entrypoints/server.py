@@ -13,6 +13,7 @@ import uvicorn
 
 from ..domain.inventory import SyntheticInventory
 from ..protocol.model import connect_model
+from ..service.admin import read_config
 from ..service.context import Services
 from ..service.credentials import KeyRing
 from ..store.engine import create_engine, default_database_url, migrate
@@ -20,6 +21,7 @@ from ..store.unit_of_work import SqlUnitOfWorkFactory
 from .admin import AdminApi
 from .asgi import ConnectNumbersApp
 from .pipeline import Pipeline
+from .throttling import Throttle
 
 __all__ = ["ServerSettings", "StartupError", "app_from_environment", "build_app", "serve"]
 
@@ -94,7 +96,10 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
             return unit.access_keys.get(access_key_id)
 
     keys = KeyRing(load_key, allow_local_key=settings.loopback)
-    return ConnectNumbersApp(Pipeline(services, keys), AdminApi(services, settings.admin_token))
+    throttle = Throttle(lambda: read_config(services).throttling)
+    pipeline = Pipeline(services, keys, throttle)
+    admin = AdminApi(services, settings.admin_token, keys=keys, throttle=throttle)
+    return ConnectNumbersApp(pipeline, admin)
 
 
 def app_from_environment() -> ConnectNumbersApp:

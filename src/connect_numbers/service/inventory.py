@@ -20,6 +20,9 @@ __all__ = ["MAX_ROWS", "classify_claimable", "load_inventory"]
 MAX_ROWS = 1_000_000
 _TYPES = {t.value for t in NumberType}
 
+Row = tuple[str, str, str]  # (e164, country, type)
+Placed = list[tuple[str, Row]]  # each row with where it was given, for error messages
+
 
 def classify_claimable(tx: Tx, e164: str) -> tuple[str, str] | None:
     """(country, type) of a number in the inventory, or None if it is not in it."""
@@ -53,11 +56,11 @@ def load_inventory(services: Services, document: dict[str, Any]) -> dict[str, An
     }
 
 
-def _rows(document: dict[str, Any]) -> tuple[list[tuple[str, str, str]], list[str]]:
+def _rows(document: dict[str, Any]) -> tuple[list[Row], list[str]]:
     unknown = set(document) - {"numbers", "ranges", "csv"}
     if unknown:
         return [], [f"unknown keys {sorted(unknown)}"]
-    rows: list[tuple[str, str, str]] = []
+    rows: Placed = []
     errors: list[str] = []
     for line, item in enumerate(_list(document.get("numbers")), start=1):
         _add_row(rows, errors, f"numbers[{line}]", item)
@@ -66,14 +69,24 @@ def _rows(document: dict[str, Any]) -> tuple[list[tuple[str, str, str]], list[st
     text = document.get("csv")
     if text is not None:
         _add_csv(rows, errors, text)
-    seen: dict[str, str] = {}
-    for e164, country, number_type in rows:
-        previous = seen.setdefault(e164, f"{country}/{number_type}")
-        if previous != f"{country}/{number_type}":
-            errors.append(f"{e164} is given as both {previous} and {country}/{number_type}")
+    errors.extend(_conflicts(rows))
     if len(rows) > MAX_ROWS:
         errors.append(f"at most {MAX_ROWS} numbers per load, not {len(rows)}")
-    return rows, errors
+    return [row for _, row in rows], errors
+
+
+def _conflicts(rows: Placed) -> list[str]:
+    """A number given twice with different countries or types, naming both rows."""
+    seen: dict[str, tuple[str, Row]] = {}
+    found = []
+    for where, row in rows:
+        first_where, first = seen.setdefault(row[0], (where, row))
+        if first[1:] != row[1:]:
+            found.append(
+                f"{where}: {row[0]} is given as {row[1]}/{row[2]} here and as "
+                f"{first[1]}/{first[2]} in {first_where}"
+            )
+    return found
 
 
 def _list(value: Any) -> list[Any]:
@@ -84,7 +97,7 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
-def _add_row(rows: list[tuple[str, str, str]], errors: list[str], where: str, item: Any) -> None:
+def _add_row(rows: Placed, errors: list[str], where: str, item: Any) -> None:
     if not isinstance(item, dict):
         errors.append(f"{where}: not an object")
         return
@@ -93,10 +106,10 @@ def _add_row(rows: list[tuple[str, str, str]], errors: list[str], where: str, it
     if problem:
         errors.append(f"{where}: {problem}")
     else:
-        rows.append(row)  # type: ignore[arg-type]
+        rows.append((where, row))  # type: ignore[arg-type]
 
 
-def _add_csv(rows: list[tuple[str, str, str]], errors: list[str], text: Any) -> None:
+def _add_csv(rows: Placed, errors: list[str], text: Any) -> None:
     if not isinstance(text, str):
         errors.append("csv: must be text")
         return
@@ -111,10 +124,10 @@ def _add_csv(rows: list[tuple[str, str, str]], errors: list[str], text: Any) -> 
         if problem:
             errors.append(f"csv line {line}: {problem}")
         else:
-            rows.append((e164, country, number_type))
+            rows.append((f"csv line {line}", (e164, country, number_type)))
 
 
-def _add_range(rows: list[tuple[str, str, str]], errors: list[str], where: str, item: Any) -> None:
+def _add_range(rows: Placed, errors: list[str], where: str, item: Any) -> None:
     if not isinstance(item, dict):
         errors.append(f"{where}: not an object")
         return
@@ -135,7 +148,7 @@ def _add_range(rows: list[tuple[str, str, str]], errors: list[str], where: str, 
             if len(errors) > 20:
                 return
         else:
-            rows.append((e164, str(country), str(number_type)))
+            rows.append((f"{where} (+{offset})", (e164, str(country), str(number_type))))
 
 
 def _problem(e164: Any, country: Any, number_type: Any) -> str | None:

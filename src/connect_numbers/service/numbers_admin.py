@@ -12,6 +12,7 @@ from .phone_numbers import record
 __all__ = ["number_history", "read_quota", "restore_number", "set_quota"]
 
 ADMIN = "connect-numbers-admin"
+MAX_QUOTA = 2**31 - 1  # what the column holds on every database
 
 
 def number_history(services: Services, e164: str) -> list[Event]:
@@ -64,8 +65,10 @@ def read_quota(services: Services, account_id: str, region: str) -> int:
 
 
 def set_quota(services: Services, account_id: str, region: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidParameter("phone_numbers_per_instance must be a whole number >= 0")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUOTA:
+        raise InvalidParameter(
+            f"phone_numbers_per_instance must be a whole number from 0 to {MAX_QUOTA}"
+        )
     with transaction(services, write=True) as tx:
         tx.uow.quotas.set_phone_numbers_per_instance(account_id, region, value)
         tx.uow.commit()

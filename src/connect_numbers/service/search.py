@@ -87,10 +87,7 @@ def _search_synthetic(
     if next_token is None:
         start, after = space.start_index(_salt(tx, caller)), None
     else:
-        start, after = decode_token("search", next_token)
-        valid = _position(start, space.count) and (after is None or _position(after, space.count))
-        if not valid:
-            raise InvalidParameter("The NextToken is not valid for this request")
+        start, after = _synthetic_position(next_token, space.count)
     found: list[str] = []
     scanned = 0
     while len(found) < limit and scanned < _MAX_CANDIDATES:
@@ -109,8 +106,32 @@ def _search_synthetic(
     return SearchPage(found, None if done else encode_token("search", [start, after]))
 
 
+def _synthetic_position(next_token: str, count: int) -> tuple[int, int | None]:
+    """(start, after) of a synthetic-search NextToken; InvalidParameter if it is not one."""
+    position = decode_token("search", next_token)
+    if len(position) == 2:
+        start, after = position
+        if _position(start, count) and (after is None or _position(after, count)):
+            return start, after
+    raise InvalidParameter("The NextToken is not valid for this request")
+
+
 def _position(value: object, count: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < count
+
+
+def _loaded_position(next_token: str) -> tuple[str, str | None, bool]:
+    """(pivot, after, wrapped) of a loaded-search NextToken; InvalidParameter if it is not one."""
+    position = decode_token("search-loaded", next_token)
+    if len(position) == 3:
+        pivot, after, wrapped = position
+        if (
+            isinstance(pivot, str)
+            and (after is None or isinstance(after, str))
+            and isinstance(wrapped, bool)
+        ):
+            return pivot, after, wrapped
+    raise InvalidParameter("The NextToken is not valid for this request")
 
 
 def _search_loaded(
@@ -118,7 +139,7 @@ def _search_loaded(
 ) -> SearchPage:
     """Loaded numbers in E.164 order from a pivot, then wrapping to the start."""
     if next_token is not None:
-        pivot, after, wrapped = decode_token("search-loaded", next_token)
+        pivot, after, wrapped = _loaded_position(next_token)
     else:
         pivot, after, wrapped = _pivot(query.prefix, _salt(tx, caller)), None, False
     found: list[str] = []

@@ -11,11 +11,12 @@ from ..domain.clock import ClockState
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
-from .tables import access_keys, idempotency, instances, settings
+from .tables import access_keys, accounts, idempotency, instances, settings
 from .tables import tags as table_tags
 
 __all__ = [
     "SqlAccessKeyRepository",
+    "SqlAccountRepository",
     "SqlIdempotencyRepository",
     "SqlInstanceRepository",
     "SqlSettingsRepository",
@@ -204,8 +205,60 @@ class SqlAccessKeyRepository:
             access_keys.c.access_key_id == access_key_id, access_keys.c.revoked_at.is_(None)
         )
         row = self._db.execute(query).first()
-        if row is None:
-            return None
-        return Credential(
-            row.access_key_id, row.secret_access_key, row.account_id, row.principal, row.policy
+        return _credential(row) if row is not None else None
+
+    def add(self, credential: Credential, now: float) -> None:
+        self._db.execute(
+            sa.insert(access_keys).values(
+                access_key_id=credential.access_key_id,
+                secret_access_key=credential.secret_access_key,
+                account_id=credential.account_id,
+                principal=credential.principal,
+                policy=credential.policy,
+                created_at=now,
+                revoked_at=None,
+            )
         )
+
+    def for_account(self, account_id: str) -> list[tuple[Credential, float, float | None]]:
+        """The account's keys with when each was created and revoked."""
+        query = (
+            sa.select(access_keys)
+            .where(access_keys.c.account_id == account_id)
+            .order_by(access_keys.c.created_at, access_keys.c.access_key_id)
+        )
+        return [(_credential(r), r.created_at, r.revoked_at) for r in self._db.execute(query)]
+
+    def revoke(self, account_id: str, access_key_id: str, now: float) -> bool:
+        done = self._db.execute(
+            sa.update(access_keys)
+            .where(
+                access_keys.c.account_id == account_id,
+                access_keys.c.access_key_id == access_key_id,
+                access_keys.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+        )
+        return bool(done.rowcount)
+
+
+def _credential(row: Any) -> Credential:
+    return Credential(
+        row.access_key_id, row.secret_access_key, row.account_id, row.principal, row.policy
+    )
+
+
+class SqlAccountRepository:
+    def __init__(self, connection: sa.Connection) -> None:
+        self._db = connection
+
+    def exists(self, account_id: str) -> bool:
+        query = sa.select(accounts.c.account_id).where(accounts.c.account_id == account_id)
+        return self._db.execute(query).first() is not None
+
+    def add(self, account_id: str, now: float) -> None:
+        self._db.execute(sa.insert(accounts).values(account_id=account_id, created_at=now))
+
+    def all(self) -> list[str]:
+        query = sa.select(accounts.c.account_id).order_by(accounts.c.account_id)
+        return list(self._db.execute(query).scalars())

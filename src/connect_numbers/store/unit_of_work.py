@@ -15,6 +15,7 @@ from .numbers import (
 )
 from .repositories import (
     SqlAccessKeyRepository,
+    SqlAccountRepository,
     SqlIdempotencyRepository,
     SqlInstanceRepository,
     SqlSettingsRepository,
@@ -42,6 +43,7 @@ class SqlUnitOfWork:
         self.tags = SqlTagRepository(connection)
         self.idempotency = SqlIdempotencyRepository(connection)
         self.access_keys = SqlAccessKeyRepository(connection)
+        self.accounts = SqlAccountRepository(connection)
         self.numbers = SqlPhoneNumberRepository(connection)
         self.releases = SqlReleaseRepository(connection)
         self.events = SqlEventRepository(connection)

@@ -1,0 +1,231 @@
+"""ReleasePhoneNumber through boto3: gone at once, the cooldown to the second, every error."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from botocore.exceptions import ClientError
+
+DAY = 86_400
+ACCOUNT = "000000000000"
+
+
+def new_instance(connect: Any, alias: str) -> dict[str, Any]:
+    created: dict[str, Any] = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias=alias,
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )
+    return created
+
+
+def search(connect: Any, desk: dict[str, Any], **extra: Any) -> list[str]:
+    page = connect.search_available_phone_numbers(
+        TargetArn=desk["Arn"], PhoneNumberCountryCode="US", PhoneNumberType="DID", **extra
+    )
+    return [n["PhoneNumber"] for n in page["AvailableNumbersList"]]
+
+
+def claim_one(connect: Any, desk: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    number = search(connect, desk, MaxResults=1)[0]
+    claimed: dict[str, Any] = connect.claim_phone_number(PhoneNumber=number, InstanceId=desk["Id"])
+    return number, claimed
+
+
+def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
+    response = raised.value.response
+    return (
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Code"],
+        response["Error"]["Message"],
+    )
+
+
+def assert_gone(connect: Any, desk: dict[str, Any], claimed: dict[str, Any]) -> None:
+    for key in ("PhoneNumberId", "PhoneNumberArn"):
+        with pytest.raises(ClientError) as raised:
+            connect.describe_phone_number(PhoneNumberId=claimed[key])
+        assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    assert connect.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"] == []
+    assert connect.list_phone_numbers(InstanceId=desk["Id"])["PhoneNumberSummaryList"] == []
+
+
+def assert_still_claimed(connect: Any, claimed: dict[str, Any]) -> None:
+    summary = connect.describe_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    assert summary["ClaimedPhoneNumberSummary"]["PhoneNumberStatus"]["Status"] == "CLAIMED"
+
+
+@pytest.mark.parametrize("by", ["PhoneNumberId", "PhoneNumberArn"])
+def test_a_released_number_is_gone_at_once(connect: Any, by: str) -> None:
+    desk = new_instance(connect, "release")
+    _, claimed = claim_one(connect, desk)
+    answer = connect.release_phone_number(PhoneNumberId=claimed[by])
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert_gone(connect, desk, claimed)
+
+
+@pytest.mark.parametrize("by", ["PhoneNumberId", "PhoneNumberArn"])
+def test_a_release_answers_200_with_an_empty_body(raw: Any, connect: Any, by: str) -> None:
+    desk = new_instance(connect, "raw-release")
+    _, claimed = claim_one(connect, desk)
+    path = f"/phone-number/{quote(claimed[by], safe='')}?clientToken={uuid.uuid4()}"
+    response = raw("DELETE", path)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["x-amzn-RequestId"]
+    assert_gone(connect, desk, claimed)
+
+
+def test_a_release_from_another_region_by_arn_is_an_invalid_parameter(
+    connect_numbers: Any, raw: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "home")
+    _, claimed = claim_one(connect, desk)
+    west = connect_numbers.client(region="us-west-2")
+    with pytest.raises(ClientError) as raised:
+        west.release_phone_number(PhoneNumberId=claimed["PhoneNumberArn"])
+    status, code, message = error_of(raised)
+    assert (status, code) == (400, "InvalidParameterException")
+    assert "us-east-1" in message
+    response = raw(
+        "DELETE", f"/phone-number/{quote(claimed['PhoneNumberArn'], safe='')}", region="us-west-2"
+    )
+    assert response.headers["x-amzn-ErrorType"] == "InvalidParameterException"
+    assert_still_claimed(connect, claimed)
+
+
+def test_a_number_of_another_region_named_by_its_uuid_is_not_found(
+    connect_numbers: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "uuid-home")
+    _, claimed = claim_one(connect, desk)
+    west = connect_numbers.client(region="us-west-2")
+    with pytest.raises(ClientError) as raised:
+        west.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    assert_still_claimed(connect, claimed)
+
+
+def test_an_unknown_number_is_not_found(raw: Any, connect: Any) -> None:
+    unknown = str(uuid.uuid4())
+    with pytest.raises(ClientError) as raised:
+        connect.release_phone_number(PhoneNumberId=unknown)
+    assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    response = raw("DELETE", f"/phone-number/{unknown}")
+    assert response.status_code == 404
+    assert response.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
+    assert set(response.json()) == {"Message"}
+
+
+def test_the_legacy_arn_of_list_phone_numbers_does_not_release(connect: Any) -> None:
+    desk = new_instance(connect, "legacy")
+    _, claimed = claim_one(connect, desk)
+    legacy = connect.list_phone_numbers(InstanceId=desk["Id"])["PhoneNumberSummaryList"][0]["Arn"]
+    assert legacy == f"{desk['Arn']}/phone-number/{claimed['PhoneNumberId']}"
+    with pytest.raises(ClientError) as raised:
+        connect.release_phone_number(PhoneNumberId=legacy)
+    assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    assert_still_claimed(connect, claimed)
+
+
+def test_a_number_whose_claim_is_in_progress_is_in_use(
+    connect_numbers: Any, raw: Any, connect: Any
+) -> None:
+    connect_numbers.freeze()
+    desk = new_instance(connect, "busy")
+    connect_numbers.config(settle_seconds=5)
+    _, claimed = claim_one(connect, desk)
+    connect_numbers.advance(4)
+    with pytest.raises(ClientError) as raised:
+        connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    assert error_of(raised)[:2] == (409, "ResourceInUseException")
+    response = raw("DELETE", f"/phone-number/{claimed['PhoneNumberId']}")
+    assert response.status_code == 409
+    assert response.headers["x-amzn-ErrorType"] == "ResourceInUseException"
+    body = response.json()
+    assert body["ResourceType"] == "PHONE_NUMBER"
+    assert body["ResourceId"] == claimed["PhoneNumberArn"]
+    assert body["Message"]
+    connect_numbers.advance(1)
+    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    assert_gone(connect, desk, claimed)
+
+
+def test_a_client_token_reused_for_another_number_is_an_idempotency_error(
+    connect: Any,
+) -> None:
+    desk = new_instance(connect, "tokens")
+    _, first = claim_one(connect, desk)
+    _, second = claim_one(connect, desk)
+    token = str(uuid.uuid4())
+    connect.release_phone_number(PhoneNumberId=first["PhoneNumberId"], ClientToken=token)
+    with pytest.raises(ClientError) as raised:
+        connect.release_phone_number(PhoneNumberId=second["PhoneNumberId"], ClientToken=token)
+    status, code, message = error_of(raised)
+    assert (status, code) == (409, "IdempotencyException")
+    assert token in message
+    assert_still_claimed(connect, second)
+
+
+def test_releasing_twice_without_a_token_is_not_found_the_second_time(connect: Any) -> None:
+    desk = new_instance(connect, "twice")
+    _, claimed = claim_one(connect, desk)
+    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    with pytest.raises(ClientError) as raised:
+        connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+
+
+@pytest.mark.parametrize("days", [None, 180, 30])
+def test_a_released_number_cools_down_until_the_exact_second_the_period_ends(
+    connect_numbers: Any, connect: Any, days: int | None
+) -> None:
+    if days is not None:
+        connect_numbers.config(cooldown_days=days)
+    period = (days or 180) * DAY  # None: the default, 180 days
+    released_at = connect_numbers.freeze()["now"]
+    desk = new_instance(connect, "cooldown")
+    number, claimed = claim_one(connect, desk)
+    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    for moment in (released_at, released_at + period - 1):
+        connect_numbers.set_clock(moment)
+        assert search(connect, desk, PhoneNumberPrefix=number) == []
+        with pytest.raises(ClientError) as raised:
+            connect.claim_phone_number(PhoneNumber=number, InstanceId=desk["Id"])
+        assert error_of(raised) == (
+            400,
+            "InvalidParameterException",
+            f"Phone number not available: {number}",
+        )
+    connect_numbers.set_clock(released_at + period)
+    assert search(connect, desk, PhoneNumberPrefix=number) == [number]
+    again = connect.claim_phone_number(PhoneNumber=number, InstanceId=desk["Id"])
+    assert again["PhoneNumberId"] != claimed["PhoneNumberId"]
+    summary = connect.describe_phone_number(PhoneNumberId=again["PhoneNumberId"])
+    assert summary["ClaimedPhoneNumberSummary"]["PhoneNumber"] == number
+
+
+def test_a_cooling_number_never_shows_up_in_a_full_scan_of_its_prefix(
+    connect_numbers: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "scan")
+    number, claimed = claim_one(connect, desk)
+    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    prefix = number[:-2]  # the hundred numbers around it
+    seen: list[str] = []
+    kwargs: dict[str, Any] = {"PhoneNumberPrefix": prefix, "MaxResults": 10}
+    while True:
+        page = connect.search_available_phone_numbers(
+            TargetArn=desk["Arn"], PhoneNumberCountryCode="US", PhoneNumberType="DID", **kwargs
+        )
+        seen += [n["PhoneNumber"] for n in page["AvailableNumbersList"]]
+        if "NextToken" not in page:
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    assert len(seen) == len(set(seen)) == 99
+    assert number not in seen
+    assert all(n.startswith(prefix) for n in seen)
