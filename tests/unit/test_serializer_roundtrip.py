@@ -108,9 +108,9 @@ def test_botocore_parses_our_output_back_to_the_same_dict(name: str, data: st.Da
 
 
 @pytest.mark.parametrize("name", NO_OUTPUT)
-def test_an_operation_without_output_answers_an_empty_object(name: str) -> None:
+def test_an_operation_without_output_answers_an_empty_body(name: str) -> None:
     response = success_response(operation(name), None, REQUEST_ID)
-    assert (response.status, response.body) == (200, b"{}")
+    assert (response.status, response.body) == (200, b"")
     assert botocore_reads(response, operation(name).output_shape) == {}
 
 

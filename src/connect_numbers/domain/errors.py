@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "AccessDenied",
+    "Contention",
     "DomainError",
     "IdempotencyMismatch",
     "InvalidParameter",
@@ -58,3 +59,8 @@ class AccessDenied(DomainError):
 
 class Throttled(DomainError):
     """The caller sent requests faster than its rate allows."""
+
+
+class Contention(Exception):
+    """A concurrent change got in the way (a unique key taken, a deadlock, a
+    serialization failure); the use case may simply be run again."""

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from botocore.model import OperationModel
 
 from ..domain.accounts import Credential
-from ..domain.errors import DomainError
+from ..domain.errors import Contention, DomainError
 from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
 from ..protocol.model import known_regions, operation
@@ -109,7 +109,7 @@ class Pipeline:
         self._guarded(op, lambda: self.throttle.check(caller.account_id, caller.region, name))
         params = self._parameters(op, request, labels)
         self._guarded(op, lambda: authorize(credential, caller, name, params))
-        result = self._guarded(op, lambda: handler(self.services, caller, params))
+        result = self._guarded(op, lambda: _retried(lambda: handler(self.services, caller, params)))
         return success_response(op, result, exchange.request_id)
 
     def _route(self, request: HttpRequest) -> tuple[str, dict[str, str]]:
@@ -167,6 +167,17 @@ class Pipeline:
             return step()
         except DomainError as error:
             raise to_aws_error(error, op) from None
+
+
+def _retried(run: Callable[[], Result], attempts: int = 4) -> Result:
+    """Run a use case again when a concurrent change got in its way (its whole
+    transaction was rolled back, so running it again is safe)."""
+    for _ in range(attempts - 1):
+        try:
+            return run()
+        except Contention:
+            log.info("contention; running the request again")
+    return run()
 
 
 def _log_access(exchange: _Exchange, response: Response) -> None:

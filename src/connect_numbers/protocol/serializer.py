@@ -31,10 +31,16 @@ class Response:
 def success_response(
     op: OperationModel, result: dict[str, Any] | None, request_id: str
 ) -> Response:
-    """200 with the result serialized along the operation's output shape."""
+    """200 with the result serialized along the operation's output shape.
+
+    An operation the model gives no output shape (ReleasePhoneNumber, TagResource,
+    ...) answers an empty body, as the API reference says; an empty output
+    structure answers ``{}``.
+    """
     shape = op.output_shape
-    document = _structure(shape, result or {}) if shape is not None else {}
-    return Response(200, _dumps(document), _headers(request_id))
+    if shape is None:
+        return Response(200, b"", _headers(request_id))
+    return Response(200, _dumps(_structure(shape, result or {})), _headers(request_id))
 
 
 def error_response(code: str, status: int, body: dict[str, Any], request_id: str) -> Response:

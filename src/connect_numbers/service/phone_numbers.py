@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+import re
 from typing import Any
 
 from ..domain import events
@@ -36,6 +37,8 @@ __all__ = [
     "update_phone_number",
     "update_phone_number_metadata",
 ]
+
+_E164 = re.compile(r"^\+[0-9]{1,15}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +217,7 @@ def list_phone_numbers(
     listing: str,
 ) -> NumberPage:
     limit = max_results or 100
-    after = str(decode_token(listing, next_token)[0]) if next_token else None
+    after = _listing_position(listing, next_token) if next_token else None
     with transaction(services, write=False) as tx:
         if where.target_arn is not None or where.instance_id is not None:
             target = resolve_target(tx, caller, where.target_arn, where.instance_id)
@@ -223,6 +226,14 @@ def list_phone_numbers(
     shown = found[:limit]
     token = encode_token(listing, [shown[-1].e164]) if len(found) > limit else None
     return NumberPage(shown, token)
+
+
+def _listing_position(listing: str, next_token: str) -> str:
+    """The E.164 number a listing's NextToken resumes after; InvalidParameter if not one."""
+    position = decode_token(listing, next_token)
+    if len(position) != 1 or not isinstance(position[0], str) or not _E164.match(position[0]):
+        raise InvalidParameter("The NextToken is not valid for this request")
+    return position[0]
 
 
 def update_phone_number(
@@ -327,13 +338,13 @@ def release_number(tx: Tx, caller: Caller, number: PhoneNumber, *, force: bool =
     """
     if not force:
         number.check_not_busy(tx.now)
+    tx.uow.quotas.lock(number.account_id, number.region)  # claims lock it first too
     tx.uow.numbers.remove(number.id)
     tags = tx.uow.tags.get(number.arn)
     tx.uow.tags.clear(number.arn)
     if number.is_failed_claim:
         record(tx, caller, events.RELEASE, number, {"cooldown_until": None, "failed_claim": True})
         return
-    tx.uow.quotas.lock(number.account_id, number.region)
     cooldown_until = tx.now + tx.config.cooldown_seconds
     snapshot = {**asdict(number), "tags": tags}
     tx.uow.releases.add(

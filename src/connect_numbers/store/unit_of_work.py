@@ -5,7 +5,9 @@ from __future__ import annotations
 from types import TracebackType
 
 import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from ..domain.errors import Contention
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -62,6 +64,8 @@ class SqlUnitOfWork:
                 self._transaction.rollback()
         finally:
             self._connection.close()
+        if error is not None and _is_contention(error):
+            raise Contention(str(error)) from error
 
     def commit(self) -> None:
         self._transaction.commit()
@@ -79,3 +83,16 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, write=write)
+
+
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available
+_RETRYABLE_CODES = frozenset({"40001", "40P01", "55P03"})
+
+
+def _is_contention(error: BaseException) -> bool:
+    if isinstance(error, IntegrityError):
+        return True
+    if isinstance(error, DBAPIError):
+        code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        return code in _RETRYABLE_CODES
+    return False

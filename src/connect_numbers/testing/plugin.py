@@ -2,10 +2,16 @@
 
 Installed with the package (entry point ``pytest11``), it offers:
 
+``connect_numbers_database_url``
+    The database of the session: a temporary SQLite file by default; with
+    ``--connect-numbers-db=postgresql`` a throwaway PostgreSQL cluster started
+    from the system's binaries; with ``--connect-numbers-db=<url>`` that
+    database (it is wiped). The environment variable CONNECT_NUMBERS_TEST_DB
+    does the same as the option.
 ``connect_numbers_server``
-    A server on a free port of 127.0.0.1, started once per test session on a
-    temporary SQLite database, and wiped (``POST /_connect-numbers/reset``)
-    before every test that uses it.
+    A server on a free port of 127.0.0.1, started once per test session on
+    that database, and wiped (``POST /_connect-numbers/reset``) before every
+    test that uses it.
 ``connect_numbers``
     A helper bound to that server: ``endpoint``, ``client(region=...,
     access_key=..., secret_key=...)`` returning a boto3 Connect client, and
@@ -22,12 +28,14 @@ Example::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from .postgres import TemporaryPostgres
 from .server import RunningServer
 
 __all__ = ["ConnectNumbers"]
@@ -89,11 +97,35 @@ class ConnectNumbers:
         self.admin("POST", "reset", {})
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--connect-numbers-db",
+        default=os.environ.get("CONNECT_NUMBERS_TEST_DB", "sqlite"),
+        help="Database of the connect-numbers test server: sqlite (default), postgresql "
+        "(a throwaway cluster), or a database URL.",
+    )
+
+
 @pytest.fixture(scope="session")
-def connect_numbers_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+def connect_numbers_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The URL of the session's database (see the module docstring)."""
+    choice: str = request.config.getoption("--connect-numbers-db")
+    if choice == "sqlite":
+        folder: Path = tmp_path_factory.mktemp("connect-numbers")
+        yield f"sqlite:///{folder / 'numbers.db'}"
+    elif choice == "postgresql":
+        with TemporaryPostgres() as postgres:
+            yield postgres.url
+    else:
+        yield choice
+
+
+@pytest.fixture(scope="session")
+def connect_numbers_server(connect_numbers_database_url: str) -> Iterator[RunningServer]:
     """A connect-numbers server for the whole test session."""
-    folder: Path = tmp_path_factory.mktemp("connect-numbers")
-    with RunningServer(f"sqlite:///{folder / 'numbers.db'}") as server:
+    with RunningServer(connect_numbers_database_url) as server:
         yield server
 
 

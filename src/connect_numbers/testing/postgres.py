@@ -1,0 +1,152 @@
+"""A throwaway PostgreSQL cluster for tests: initdb and pg_ctl from the system's binaries.
+
+``TemporaryPostgres`` creates a cluster in a temporary directory, listening
+on a free port of 127.0.0.1 only, with trust authentication, and removes it
+when stopped. As root it runs the server as the ``postgres`` system user
+(PostgreSQL refuses to run as root). ``find_binaries`` says where initdb and
+pg_ctl are, or why there are none.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from .server import free_port
+
+__all__ = ["PostgresUnavailable", "TemporaryPostgres", "find_binaries"]
+
+
+class PostgresUnavailable(Exception):
+    """No PostgreSQL server binaries on this machine (the message says what was looked for)."""
+
+
+def find_binaries() -> Path:
+    """The folder holding initdb, pg_ctl and postgres."""
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)
+    found = shutil.which("pg_ctl")
+    if found:
+        candidates.append(str(Path(found).parent))
+    for folder in candidates:
+        if all((Path(folder) / tool).exists() for tool in ("initdb", "pg_ctl", "postgres")):
+            return Path(folder)
+    raise PostgresUnavailable(
+        "No PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin or on "
+        "PATH; install Debian's postgresql package (apt-get install postgresql)"
+    )
+
+
+class TemporaryPostgres:
+    """``with TemporaryPostgres() as pg: pg.url`` — a fresh database for one test session."""
+
+    def __init__(self, database: str = "connect_numbers") -> None:
+        self.binaries = find_binaries()
+        self.database = database
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="connect-numbers-pg-"))
+        self.data = self.folder / "data"
+        self._user = _server_user()
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def start(self) -> TemporaryPostgres:
+        if self._user is not None:
+            os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} "
+            f"-c unix_socket_directories={self.folder} -c fsync=off -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+        self._run(
+            "createdb",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            self.database,
+            binaries=False,
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.data.exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def pg_ctl(self, *args: str) -> None:
+        """Run pg_ctl on this cluster (e.g. ``stop`` and ``start`` in an outage test)."""
+        self._run("pg_ctl", "-D", str(self.data), *args)
+
+    def __enter__(self) -> TemporaryPostgres:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _run(self, tool: str, *args: str, binaries: bool = True, check: bool = True) -> None:
+        program = str(self.binaries / tool) if binaries else _client(tool, self.binaries)
+        command = [program, *args]
+        if self._user is not None:
+            command = ["runuser", "-u", self._user.pw_name, "--", *command]
+        done = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{tool} failed ({done.returncode}): {done.stderr.strip()}")
+
+
+def _client(tool: str, binaries: Path) -> str:
+    local = binaries / tool
+    return str(local) if local.exists() else (shutil.which(tool) or tool)
+
+
+def _server_user() -> pwd.struct_passwd | None:
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError:
+        raise PostgresUnavailable(
+            "Running as root, and there is no 'postgres' system user to run PostgreSQL as"
+        ) from None
