@@ -4,13 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/pip --disable-pip-version-check --quiet
 
-.PHONY: serve test lint typecheck pytest bench clean
+.PHONY: serve test lint typecheck pytest pytest-sqlite pytest-postgres bench clean
 
 ## serve: start the server on 127.0.0.1:4590 with the embedded SQLite store
 serve: $(VENV)/.runtime
 	$(BIN)/connect-numbers serve
 
-## test: lint, type check and run every test
+## test: lint, type check and run every test (on SQLite, then on PostgreSQL)
 test: $(VENV)/.dev lint typecheck pytest
 
 lint: $(VENV)/.dev
@@ -20,8 +20,19 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
-pytest: $(VENV)/.dev
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite: $(VENV)/.dev
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The integration and end-to-end suites again, on a throwaway PostgreSQL cluster.
+pytest-postgres: $(VENV)/.dev
+	@if scripts/ensure-postgres; then \
+		$(BIN)/pytest tests/integration tests/e2e --connect-numbers-db=postgresql $(PYTEST_ARGS); \
+	else \
+		echo "!!! SKIPPED: the PostgreSQL suite did not run (see above). Install postgresql to run it."; \
+		[ -z "$$CI" ] || exit 1; \
+	fi
 
 ## bench: throughput and latency against a trivial endpoint of the same stack
 bench: $(VENV)/.bench

@@ -207,6 +207,7 @@ def test_a_number_outside_the_inventory_is_not_available(
         "not-a-uuid",
         "6F9619FF-8B86-D011-B42D-00C04FC964FF",  # a UUID, but upper case
         "6f9619ff8b86d011b42d00c04fc964ff",  # a UUID without its dashes
+        "6f9619ff-8b86-d011-b42d-00c04fc964ff\n",  # a UUID and a line break
     ],
 )
 def test_a_client_token_that_is_not_a_lower_case_uuid_is_refused(connect: Any, token: str) -> None:
@@ -371,3 +372,92 @@ def test_claim_timestamps_and_ids_on_the_raw_wire(raw: Any, connect: Any) -> Non
     described = raw("GET", f"/phone-number/{body['PhoneNumberId']}").json()
     status = described["ClaimedPhoneNumberSummary"]["PhoneNumberStatus"]
     assert status == {"Status": "CLAIMED"}
+
+
+def other_account(connect_numbers: Any, account: str = "111111111111") -> Any:
+    """A boto3 client of another account (its own key, no policy)."""
+    connect_numbers.admin("POST", "accounts", {"account_id": account})
+    key = connect_numbers.admin("POST", f"accounts/{account}/keys", {"principal": "bob"})
+    return connect_numbers.client(
+        access_key=key["access_key_id"], secret_key=key["secret_access_key"]
+    )
+
+
+def test_a_number_held_by_another_account_is_not_available(
+    connect_numbers: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "mine")
+    number = available(connect, desk)[0]
+    connect.claim_phone_number(PhoneNumber=number, InstanceId=desk["Id"])
+    other = other_account(connect_numbers)
+    their_desk = new_instance(other, "theirs")
+    assert number not in available(other, their_desk, 10)
+    with pytest.raises(ClientError) as raised:
+        other.claim_phone_number(PhoneNumber=number, InstanceId=their_desk["Id"])
+    assert error_of(raised) == (
+        400,
+        "InvalidParameterException",
+        f"Phone number not available: {number}",
+    )
+    assert other.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"] == []
+
+
+def test_another_accounts_number_does_not_exist_for_the_caller(
+    connect_numbers: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "owner")
+    claimed = connect.claim_phone_number(
+        PhoneNumber=available(connect, desk)[0], TargetArn=desk["Arn"]
+    )
+    other = other_account(connect_numbers)
+    their_desk = new_instance(other, "stranger")
+    calls = [
+        lambda ref: other.describe_phone_number(PhoneNumberId=ref),
+        lambda ref: other.release_phone_number(PhoneNumberId=ref),
+        lambda ref: other.update_phone_number(PhoneNumberId=ref, InstanceId=their_desk["Id"]),
+        lambda ref: other.update_phone_number_metadata(
+            PhoneNumberId=ref, PhoneNumberDescription="theirs"
+        ),
+    ]
+    for call in calls:
+        for ref in (claimed["PhoneNumberId"], claimed["PhoneNumberArn"]):
+            with pytest.raises(ClientError) as raised:
+                call(ref)
+            assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    with pytest.raises(ClientError) as raised:
+        other.tag_resource(resourceArn=claimed["PhoneNumberArn"], tags={"a": "b"})
+    assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    summary = connect.describe_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    assert summary["ClaimedPhoneNumberSummary"]["TargetArn"] == desk["Arn"]
+    assert summary["ClaimedPhoneNumberSummary"].get("PhoneNumberDescription") is None
+
+
+def test_a_claim_into_another_accounts_instance_is_not_found(
+    connect_numbers: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "their-target")
+    number = available(connect, desk)[0]
+    other = other_account(connect_numbers)
+    for target in ({"InstanceId": desk["Id"]}, {"TargetArn": desk["Arn"]}):
+        with pytest.raises(ClientError) as raised:
+            other.claim_phone_number(PhoneNumber=number, **target)
+        assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    assert listed(connect) == []
+
+
+def test_a_failed_claim_keeps_the_number_from_other_accounts_for_its_day(
+    connect_numbers: Any, connect: Any
+) -> None:
+    connect_numbers.freeze()
+    desk, numbers = _full_desk(connect_numbers, connect, 2)
+    connect.claim_phone_number(PhoneNumber=numbers[2], InstanceId=desk["Id"])  # FAILED
+    other = other_account(connect_numbers)
+    their_desk = new_instance(other, "waiting")
+    connect_numbers.advance(DAY - 1)
+    with pytest.raises(ClientError) as raised:
+        other.claim_phone_number(PhoneNumber=numbers[2], InstanceId=their_desk["Id"])
+    assert error_of(raised)[2] == f"Phone number not available: {numbers[2]}"
+    connect_numbers.advance(1)
+    claimed = other.claim_phone_number(PhoneNumber=numbers[2], InstanceId=their_desk["Id"])
+    assert status_of(other, claimed["PhoneNumberId"]) == "CLAIMED"
+    assert numbers[2] not in listed(connect)

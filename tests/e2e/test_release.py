@@ -229,3 +229,148 @@ def test_a_cooling_number_never_shows_up_in_a_full_scan_of_its_prefix(
     assert len(seen) == len(set(seen)) == 99
     assert number not in seen
     assert all(n.startswith(prefix) for n in seen)
+
+
+def history(connect_numbers: Any, number: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = connect_numbers.admin("GET", f"numbers/{number}/history")[
+        "events"
+    ]
+    return events
+
+
+def test_history_records_claim_settle_release_and_cooldown_end_with_who_and_which_request(
+    connect_numbers: Any, connect: Any
+) -> None:
+    start = connect_numbers.freeze()["now"]
+    desk = new_instance(connect, "history")
+    connect_numbers.config(settle_seconds=5)
+    connect_numbers.advance(5)
+    number = search(connect, desk, MaxResults=1)[0]
+    claimed = connect.claim_phone_number(PhoneNumber=number, InstanceId=desk["Id"])
+    claim_request = claimed["ResponseMetadata"]["RequestId"]
+    assert [e["event"] for e in history(connect_numbers, number)] == ["CLAIM"]
+    connect_numbers.advance(5)
+    released = connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberArn"])
+    release_request = released["ResponseMetadata"]["RequestId"]
+    connect_numbers.advance(180 * DAY - 1)
+    assert [e["event"] for e in history(connect_numbers, number)] == ["CLAIM", "SETTLE", "RELEASE"]
+    connect_numbers.advance(1)
+
+    events = history(connect_numbers, number)
+    assert [(e["event"], e["time"], e["request_id"]) for e in events] == [
+        ("CLAIM", start + 5, claim_request),
+        ("SETTLE", start + 10, claim_request),
+        ("RELEASE", start + 10, release_request),
+        ("COOLDOWN_END", start + 10 + 180 * DAY, release_request),
+    ]
+    for event in events:
+        assert event["account_id"] == ACCOUNT
+        assert event["region"] == "us-east-1"
+        assert event["phone_number"] == number
+        assert event["phone_number_id"] == claimed["PhoneNumberId"]
+    # the local key's principal made the requests; the passage of time did the rest
+    assert [e["principal"] for e in events] == [
+        "test",
+        "connect-numbers",
+        "test",
+        "connect-numbers",
+    ]
+
+
+def key_for(connect_numbers: Any, account: str, policy: Any = None) -> Any:
+    """A boto3 client on a new key of ``account`` (created if need be)."""
+    if account != ACCOUNT:
+        connect_numbers.admin("POST", "accounts", {"account_id": account})
+    body: dict[str, Any] = {"principal": "carol"}
+    if policy is not None:
+        body["policy"] = policy
+    key = connect_numbers.admin("POST", f"accounts/{account}/keys", body)
+    return connect_numbers.client(
+        access_key=key["access_key_id"], secret_key=key["secret_access_key"]
+    )
+
+
+def test_another_accounts_number_is_not_found_and_stays_claimed(
+    connect_numbers: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "not-theirs")
+    _, claimed = claim_one(connect, desk)
+    other = key_for(connect_numbers, "111111111111")
+    for ref in (claimed["PhoneNumberId"], claimed["PhoneNumberArn"]):
+        with pytest.raises(ClientError) as raised:
+            other.release_phone_number(PhoneNumberId=ref)
+        assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    assert_still_claimed(connect, claimed)
+
+
+def test_a_cooling_number_is_not_claimable_by_another_account_either(
+    connect_numbers: Any, connect: Any
+) -> None:
+    connect_numbers.config(cooldown_days=30)
+    released_at = connect_numbers.freeze()["now"]
+    desk = new_instance(connect, "cooling-for-all")
+    number, claimed = claim_one(connect, desk)
+    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    other = key_for(connect_numbers, "111111111111")
+    their_desk = new_instance(other, "hopeful")
+    connect_numbers.set_clock(released_at + 30 * DAY - 1)
+    assert search(other, their_desk, PhoneNumberPrefix=number) == []
+    with pytest.raises(ClientError) as raised:
+        other.claim_phone_number(PhoneNumber=number, InstanceId=their_desk["Id"])
+    assert error_of(raised)[2] == f"Phone number not available: {number}"
+    connect_numbers.set_clock(released_at + 30 * DAY)
+    taken = other.claim_phone_number(PhoneNumber=number, InstanceId=their_desk["Id"])
+    assert (
+        other.describe_phone_number(PhoneNumberId=taken["PhoneNumberId"])[
+            "ClaimedPhoneNumberSummary"
+        ]["PhoneNumber"]
+        == number
+    )
+
+
+def test_a_release_the_key_policy_denies_is_access_denied(
+    connect_numbers: Any, raw: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "guarded")
+    _, claimed = claim_one(connect, desk)
+    policy = {
+        "Statement": [
+            {"Effect": "Allow", "Action": ["connect:*"], "Resource": ["*"]},
+            {
+                "Effect": "Deny",
+                "Action": ["connect:ReleasePhoneNumber"],
+                "Resource": ["arn:aws:connect:*:*:phone-number/*"],
+            },
+        ]
+    }
+    denied = key_for(connect_numbers, ACCOUNT, policy)
+    for ref in (claimed["PhoneNumberId"], claimed["PhoneNumberArn"]):
+        with pytest.raises(ClientError) as raised:
+            denied.release_phone_number(PhoneNumberId=ref)
+        status, code, message = error_of(raised)
+        assert (status, code) == (403, "AccessDeniedException")
+        assert "connect:ReleasePhoneNumber" in message
+    assert denied.describe_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    assert_still_claimed(connect, claimed)
+
+
+def test_releases_beyond_the_rate_are_throttled_and_change_nothing(
+    connect_numbers: Any, raw: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "throttled")
+    _, first = claim_one(connect, desk)
+    _, second = claim_one(connect, desk)
+    connect_numbers.config(throttling={"enabled": True, "rate": 0.01, "burst": 1})
+    connect.release_phone_number(PhoneNumberId=first["PhoneNumberId"])
+    key = str(uuid.uuid4())
+    with pytest.raises(ClientError) as raised:
+        connect.release_phone_number(PhoneNumberId=second["PhoneNumberId"], ClientToken=key)
+    assert error_of(raised)[:2] == (429, "ThrottlingException")
+    response = raw("DELETE", f"/phone-number/{second['PhoneNumberId']}")
+    assert response.status_code == 429
+    assert response.headers["x-amzn-ErrorType"] == "ThrottlingException"
+    assert connect.describe_phone_number(PhoneNumberId=second["PhoneNumberId"])  # not throttled
+    connect_numbers.config(throttling={"enabled": False})
+    assert_still_claimed(connect, second)
+    connect.release_phone_number(PhoneNumberId=second["PhoneNumberId"], ClientToken=key)
+    assert_gone(connect, desk, second)

@@ -86,9 +86,8 @@ def test_results_are_valid_numbers_of_the_asked_country_and_type(
         parsed = phonenumbers.parse(item["PhoneNumber"], None)
         assert phonenumbers.is_valid_number(parsed), item
         assert phonenumbers.region_code_for_number(parsed) == country
-        assert phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) == (
-            item["PhoneNumber"]
-        )
+        canonical = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        assert canonical == item["PhoneNumber"]
         if kind == "DID":
             assert phonenumbers.number_type(parsed) in DID_KINDS
         else:
@@ -247,9 +246,7 @@ def test_an_unknown_target_is_invalid_parameter(connect: Any, raw: Any) -> None:
     assert response.headers["x-amzn-ErrorType"] == "InvalidParameterException"
 
 
-def test_a_target_of_another_region_is_invalid_parameter(
-    connect_numbers: Any, target: str
-) -> None:
+def test_a_target_of_another_region_is_invalid_parameter(connect_numbers: Any, target: str) -> None:
     west = connect_numbers.client(region="us-west-2")
     expect_400(lambda: search(west, target), target)
 
@@ -262,5 +259,57 @@ def test_a_bucket_never_generated_is_an_empty_list(
     connect: Any, target: str, country: str, kind: str
 ) -> None:
     answer = search(connect, target, country, kind)
+    assert answer["AvailableNumbersList"] == []
+    assert "NextToken" not in answer
+
+
+def other_account(connect_numbers: Any) -> Any:
+    connect_numbers.admin("POST", "accounts", {"account_id": "111111111111"})
+    key = connect_numbers.admin("POST", "accounts/111111111111/keys", {"principal": "bob"})
+    return connect_numbers.client(
+        access_key=key["access_key_id"], secret_key=key["secret_access_key"]
+    )
+
+
+def test_a_number_held_by_another_account_is_never_offered(
+    connect_numbers: Any, connect: Any, target: str
+) -> None:
+    other = other_account(connect_numbers)
+    other_target = other.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias="other-account",
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Arn"]
+    number = numbers(search(connect, target, MaxResults=1))[0]
+    assert numbers(search(other, other_target, PhoneNumberPrefix=number)) == [number]
+    connect.claim_phone_number(TargetArn=target, PhoneNumber=number)
+    assert numbers(search(other, other_target, PhoneNumberPrefix=number)) == []
+
+
+def test_a_failed_claim_is_offered_again_to_its_account_only(
+    connect_numbers: Any, connect: Any, target: str
+) -> None:
+    other = other_account(connect_numbers)
+    other_target = other.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias="other-account",
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Arn"]
+    connect_numbers.admin("PUT", "quotas/000000000000/us-east-1", {"phone_numbers_per_instance": 1})
+    first, second = numbers(search(connect, target, MaxResults=2))
+    connect.claim_phone_number(TargetArn=target, PhoneNumber=first)
+    failed = connect.claim_phone_number(TargetArn=target, PhoneNumber=second)
+    status = connect.describe_phone_number(PhoneNumberId=failed["PhoneNumberId"])
+    assert status["ClaimedPhoneNumberSummary"]["PhoneNumberStatus"]["Status"] == "FAILED"
+    assert numbers(search(connect, target, PhoneNumberPrefix=second)) == [second]
+    assert numbers(search(other, other_target, PhoneNumberPrefix=second)) == []
+    connect_numbers.advance(DAY)
+    assert numbers(search(other, other_target, PhoneNumberPrefix=second)) == [second]
+
+
+def test_a_prefix_of_another_calling_code_is_an_empty_list(connect: Any, target: str) -> None:
+    answer = search(connect, target, "US", "DID", PhoneNumberPrefix="+44")
     assert answer["AvailableNumbersList"] == []
     assert "NextToken" not in answer

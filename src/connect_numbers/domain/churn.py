@@ -23,10 +23,16 @@ def churn_limit(quota: int, percent: float) -> float:
 
 
 def claims_resume_at(release_times: Sequence[float], limit: float, window: float) -> float | None:
-    """When claims resume, given the release times in the window (oldest first); None if now."""
+    """When claims resume, given the release times in the window (oldest first); None if now.
+
+    With a limit of zero (a quota of zero) no release can leave the window for
+    the count to fall below it: claims never resume (``math.inf``).
+    """
     count = len(release_times)
     if count < limit:
         return None
+    if limit <= 0:
+        return math.inf
     must_leave = math.floor(count - limit) + 1
     return release_times[must_leave - 1] + window
 
@@ -37,10 +43,15 @@ def check_churn(release_times: Sequence[float], quota: int, percent: float, wind
     resume = claims_resume_at(release_times, limit, window)
     if resume is None:
         return
-    when = datetime.fromtimestamp(resume, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     raise InvalidParameter(
         f"Phone number claim limit exceeded: {len(release_times)} numbers were released in "
         f"the last {window / 86_400:g} days, and the limit is {limit:g} "
-        f"({percent:g}% of the quota of {quota} phone numbers). "
-        f"Claims resume at {when} ({resume:.0f})."
+        f"({percent:g}% of the quota of {quota} phone numbers). {_resuming(resume)}"
     )
+
+
+def _resuming(resume: float) -> str:
+    if math.isinf(resume):
+        return "Claims resume only when the quota is raised."
+    when = datetime.fromtimestamp(resume, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"Claims resume at {when} ({resume:.0f})."

@@ -191,7 +191,7 @@ def not_available(e164: str) -> InvalidParameter:
 
 def check_claim_token(token: str | None) -> None:
     """ClaimPhoneNumber documents its ClientToken as a lower-case UUID."""
-    if token is not None and _UUID.match(token) is None:
+    if token is not None and _UUID.fullmatch(token) is None:
         raise InvalidParameter(
             "ClientToken must match the pattern "
             "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"

@@ -6,20 +6,25 @@ resources are ARNs, both with ``*`` and ``?`` wildcards (actions compare
 case-insensitively, resources case-sensitively, as IAM does). An explicit Deny
 wins over any Allow; without a matching Allow the action is denied. A key with
 no policy may do everything within its own account.
+
+Wildcards are matched by a two-pointer scan, never by a regular expression: a
+pattern such as ``*a*a*a*a*b`` compiled to ``.*a.*a.*a.*a.*b`` backtracks
+exponentially on a long resource that the caller chooses (a ``resourceArn``
+has no length limit), while the scan costs at most pattern length times resource
+length.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from .errors import InvalidParameter
 
-__all__ = ["Policy", "Statement"]
+__all__ = ["Policy", "Statement", "glob_match"]
 
 _EFFECTS = ("Allow", "Deny")
+_VERSIONS = ("2012-10-17", "2008-10-17")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +34,9 @@ class Statement:
     resources: tuple[str, ...]
 
     def matches(self, action: str, resource: str) -> bool:
-        return any(_pattern(a, True).fullmatch(action) for a in self.actions) and any(
-            _pattern(r, False).fullmatch(resource) for r in self.resources
+        lowered = action.lower()
+        return any(glob_match(a.lower(), lowered) for a in self.actions) and any(
+            glob_match(r, resource) for r in self.resources
         )
 
 
@@ -43,6 +49,8 @@ class Policy:
         """The policy in ``document``; InvalidParameter says what is wrong with it."""
         if not isinstance(document, dict) or set(document) - {"Version", "Statement"}:
             raise InvalidParameter("A policy is an object with a Statement list (and Version)")
+        if "Version" in document and document["Version"] not in _VERSIONS:
+            raise InvalidParameter(f"A policy Version must be one of {', '.join(_VERSIONS)}")
         statements = document.get("Statement")
         if isinstance(statements, dict):
             statements = [statements]
@@ -82,7 +90,18 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-@cache
-def _pattern(glob: str, ignore_case: bool) -> re.Pattern[str]:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
-    return re.compile(regex, re.IGNORECASE if ignore_case else 0)
+def glob_match(pattern: str, text: str) -> bool:
+    """Whether ``text`` matches ``pattern`` whole, ``*`` being any run and ``?`` one character."""
+    p = t = 0
+    star, resume = -1, 0  # the last ``*`` seen, and where its run would end next
+    while t < len(text):
+        if p < len(pattern) and pattern[p] == "*":
+            star, resume, p = p, t, p + 1
+        elif p < len(pattern) and pattern[p] in ("?", text[t]):
+            p, t = p + 1, t + 1
+        elif star >= 0:
+            resume += 1
+            p, t = star + 1, resume
+        else:
+            return False
+    return all(c == "*" for c in pattern[p:])

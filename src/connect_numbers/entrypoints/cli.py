@@ -270,7 +270,13 @@ def _assignments(assignments: tuple[str, ...]) -> dict[str, Any]:
 
 @main.group()
 def quotas() -> None:
-    """Read or change an account's phone-number quota in a region."""
+    """Read or change an account's phone-number quota in a region.
+
+    \b
+    Examples:
+      connect-numbers quotas show 000000000000 us-east-1
+      connect-numbers quotas set 000000000000 us-east-1 99
+    """
 
 
 @quotas.command("show")
@@ -287,7 +293,7 @@ def quotas_show(ctx: click.Context, account: str, region: str) -> None:
     _call(ctx, "GET", f"quotas/{account}/{region}")
 
 
-@quotas.command("set")
+@quotas.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("account")
 @click.argument("region")
 @click.argument("phone_numbers_per_instance", type=int)
@@ -307,7 +313,13 @@ def quotas_set(
 
 @main.group()
 def numbers() -> None:
-    """A phone number's history, and restoring a released one."""
+    """A phone number's history, and restoring a released one.
+
+    \b
+    Examples:
+      connect-numbers numbers history +12065550100
+      connect-numbers numbers restore +12065550100
+    """
 
 
 @numbers.command("history")
@@ -338,7 +350,12 @@ def numbers_restore(ctx: click.Context, phone_number: str) -> None:
 
 @main.group()
 def inventory() -> None:
-    """Load your own number inventory."""
+    """Load your own number inventory.
+
+    \b
+    Example:
+      connect-numbers inventory load numbers.csv
+    """
 
 
 @inventory.command("load")

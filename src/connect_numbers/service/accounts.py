@@ -15,8 +15,10 @@ from .context import Services, transaction
 
 __all__ = ["KeyInfo", "create_account", "create_key", "list_accounts", "list_keys", "revoke_key"]
 
-_ACCOUNT = re.compile(r"^\d{12}$")
-_PRINCIPAL = re.compile(r"^[\w+=,.@-]{1,64}$")
+# ASCII only and matched whole: ``\d`` would take any Unicode digit and ``$``
+# a trailing newline, which would then reach ARNs and log lines.
+_ACCOUNT = re.compile(r"[0-9]{12}")
+_PRINCIPAL = re.compile(r"[A-Za-z0-9_+=,.@-]{1,64}")
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
 
@@ -32,7 +34,7 @@ class KeyInfo:
 
 
 def _check_account_id(account_id: Any) -> str:
-    if not isinstance(account_id, str) or not _ACCOUNT.match(account_id):
+    if not isinstance(account_id, str) or not _ACCOUNT.fullmatch(account_id):
         raise InvalidParameter("account_id must be 12 digits")
     return account_id
 
@@ -55,7 +57,7 @@ def list_accounts(services: Services) -> list[str]:
 def create_key(services: Services, account_id: str, principal: Any, policy: Any) -> Credential:
     """A new access key acting as ``principal`` in the account, under ``policy`` if given."""
     _check_account_id(account_id)
-    if not isinstance(principal, str) or not _PRINCIPAL.match(principal):
+    if not isinstance(principal, str) or not _PRINCIPAL.fullmatch(principal):
         raise InvalidParameter("principal must be 1 to 64 characters of letters, digits, +=,.@_-")
     if policy is not None:
         Policy.from_document(policy)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
 import re
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from ..domain import events
@@ -231,7 +231,7 @@ def list_phone_numbers(
 def _listing_position(listing: str, next_token: str) -> str:
     """The E.164 number a listing's NextToken resumes after; InvalidParameter if not one."""
     position = decode_token(listing, next_token)
-    if len(position) != 1 or not isinstance(position[0], str) or not _E164.match(position[0]):
+    if len(position) != 1 or not isinstance(position[0], str) or not _E164.fullmatch(position[0]):
         raise InvalidParameter("The NextToken is not valid for this request")
     return position[0]
 

@@ -73,10 +73,23 @@ def _create_private_file(url: str) -> None:
     os.close(fd)
 
 
+# The key of the PostgreSQL advisory lock that migrations hold ("cnmigr").
+_MIGRATION_LOCK = 0x636E6D696772
+
+
 def migrate(engine: sa.Engine) -> None:
-    """Bring the schema up to the newest migration."""
+    """Bring the schema up to the newest migration.
+
+    Several servers may start at once on one database: on PostgreSQL the
+    migration holds an advisory lock until it commits, so the others wait and
+    then find the schema up to date (on SQLite ``BEGIN IMMEDIATE`` does the same).
+    """
     config = AlembicConfig()
     config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,7 +34,7 @@ class SqlSettingsRepository:
         row = self._db.execute(sa.select(settings).where(settings.c.id == 1)).first()
         if row is None:
             return ClockState(), Config()
-        return ClockState(row.clock_offset, row.clock_frozen_at), Config.from_document(row.config)
+        return ClockState(row.clock_offset, row.clock_frozen_at), _config(row.config)
 
     def save_clock(self, state: ClockState) -> None:
         self._upsert(clock_offset=state.offset_seconds, clock_frozen_at=state.frozen_at)
@@ -46,6 +48,16 @@ class SqlSettingsRepository:
             row: dict[str, Any] = {"id": 1, "clock_offset": 0.0, "clock_frozen_at": None}
             row["config"] = Config().to_document()
             self._db.execute(sa.insert(settings).values({**row, **values}))
+
+
+@lru_cache(maxsize=64)
+def _parsed_config(document: str) -> Config:
+    return Config.from_document(json.loads(document))
+
+
+def _config(document: dict[str, Any]) -> Config:
+    """The configuration in ``document``, parsed once per distinct document."""
+    return _parsed_config(json.dumps(document, sort_keys=True))
 
 
 class SqlInstanceRepository:

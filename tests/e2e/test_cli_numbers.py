@@ -1,0 +1,191 @@
+"""The quotas, numbers and inventory commands, run as a user runs them, against a real server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCRIPT = str(Path(sys.executable).with_name("connect-numbers"))
+ACCOUNT = "000000000000"
+SEATTLE = [f"+120623456{i:02d}" for i in range(5)]
+
+
+COMMANDS = [
+    ["quotas"],
+    ["quotas", "show"],
+    ["quotas", "set"],
+    ["numbers"],
+    ["numbers", "history"],
+    ["numbers", "restore"],
+    ["inventory"],
+    ["inventory", "load"],
+]
+
+
+def run(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_NUMBERS_")}
+    return subprocess.run(
+        [SCRIPT, "--endpoint", endpoint, *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=environment,
+        check=False,
+    )
+
+
+def answer(endpoint: str, *args: str) -> Any:
+    done = run(endpoint, *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def refused(endpoint: str, *args: str) -> str:
+    done = run(endpoint, *args)
+    assert done.returncode != 0
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    return done.stderr
+
+
+@pytest.fixture
+def claimed(connect: Any) -> dict[str, str]:
+    """A US number claimed and then released by the local test account."""
+    target = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias="cli-numbers",
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Arn"]
+    number = connect.search_available_phone_numbers(
+        TargetArn=target, PhoneNumberCountryCode="US", PhoneNumberType="DID", MaxResults=1
+    )["AvailableNumbersList"][0]["PhoneNumber"]
+    result = connect.claim_phone_number(TargetArn=target, PhoneNumber=number)
+    connect.release_phone_number(PhoneNumberId=result["PhoneNumberId"])
+    return {"number": number, "id": result["PhoneNumberId"], "target": target}
+
+
+def test_quotas_show_prints_the_default(connect_numbers: Any) -> None:
+    shown = answer(connect_numbers.endpoint, "quotas", "show", ACCOUNT, "us-east-1")
+    assert shown == {"phone_numbers_per_instance": 5}
+
+
+def test_quotas_set_then_show(connect_numbers: Any) -> None:
+    endpoint = connect_numbers.endpoint
+    assert answer(endpoint, "quotas", "set", ACCOUNT, "us-east-1", "99") == {
+        "phone_numbers_per_instance": 99
+    }
+    assert answer(endpoint, "quotas", "show", ACCOUNT, "us-east-1") == {
+        "phone_numbers_per_instance": 99
+    }
+    assert connect_numbers.admin("GET", f"quotas/{ACCOUNT}/us-west-2") == {
+        "phone_numbers_per_instance": 5
+    }
+
+
+def test_quotas_with_a_bad_region_exit_non_zero_with_the_servers_message(
+    connect_numbers: Any,
+) -> None:
+    message = refused(connect_numbers.endpoint, "quotas", "set", ACCOUNT, "mars-1", "9")
+    assert "400" in message
+    assert "Unknown region: mars-1" in message
+
+
+def test_quotas_set_refuses_a_value_that_is_not_a_number(connect_numbers: Any) -> None:
+    message = refused(connect_numbers.endpoint, "quotas", "set", ACCOUNT, "us-east-1", "many")
+    assert "many" in message
+    assert connect_numbers.admin("GET", f"quotas/{ACCOUNT}/us-east-1") == {
+        "phone_numbers_per_instance": 5
+    }
+
+
+def test_numbers_history_prints_the_events(connect_numbers: Any, claimed: dict[str, str]) -> None:
+    shown = answer(connect_numbers.endpoint, "numbers", "history", claimed["number"])
+    assert [event["event"] for event in shown["events"]] == ["CLAIM", "SETTLE", "RELEASE"]
+    assert {event["phone_number_id"] for event in shown["events"]} == {claimed["id"]}
+
+
+def test_numbers_history_of_an_unknown_number_is_empty(connect_numbers: Any) -> None:
+    assert answer(connect_numbers.endpoint, "numbers", "history", "+12065550100") == {"events": []}
+
+
+def test_numbers_restore_gives_the_number_back(
+    connect_numbers: Any, connect: Any, claimed: dict[str, str]
+) -> None:
+    restored = answer(connect_numbers.endpoint, "numbers", "restore", claimed["number"])
+    assert restored["PhoneNumberId"] == claimed["id"]
+    assert restored["PhoneNumberStatus"] == {"Status": "CLAIMED"}
+    summary = connect.describe_phone_number(PhoneNumberId=claimed["id"])
+    assert summary["ClaimedPhoneNumberSummary"]["TargetArn"] == claimed["target"]
+
+
+def test_numbers_restore_of_a_number_not_cooling_exits_non_zero_with_the_servers_message(
+    connect_numbers: Any,
+) -> None:
+    message = refused(connect_numbers.endpoint, "numbers", "restore", "+12065550100")
+    assert "400" in message
+    assert "Phone number +12065550100 is not in a cooldown" in message
+
+
+def test_inventory_load_reads_a_csv_file(
+    connect_numbers: Any, connect: Any, tmp_path: Path
+) -> None:
+    source = tmp_path / "numbers.csv"
+    source.write_text("phone_number,country,type\n" + "".join(f"{n},US,DID\n" for n in SEATTLE))
+    loaded = answer(connect_numbers.endpoint, "inventory", "load", str(source))
+    assert loaded == {"received": 5, "added": 5, "already_present": 0, "buckets": {"US/DID": 5}}
+    target = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias="cli-inventory",
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )["Arn"]
+    offered = connect.search_available_phone_numbers(
+        TargetArn=target, PhoneNumberCountryCode="US", PhoneNumberType="DID", MaxResults=10
+    )["AvailableNumbersList"]
+    assert sorted(item["PhoneNumber"] for item in offered) == SEATTLE
+
+
+def test_inventory_load_of_a_bad_file_names_the_line_and_loads_nothing(
+    connect_numbers: Any, tmp_path: Path
+) -> None:
+    source = tmp_path / "numbers.csv"
+    source.write_text(f"{SEATTLE[0]},US,DID\n{SEATTLE[1]},GB,DID\n")
+    message = refused(connect_numbers.endpoint, "inventory", "load", str(source))
+    assert "400" in message
+    assert f"csv line 2: {SEATTLE[1]} is not a valid DID number of GB" in message
+    source.write_text(f"{SEATTLE[0]},US,DID\n")
+    again = answer(connect_numbers.endpoint, "inventory", "load", str(source))
+    assert again["added"] == 1  # the good row of the refused load was not kept
+
+
+def test_inventory_load_of_a_missing_file_is_a_clear_error(
+    connect_numbers: Any, tmp_path: Path
+) -> None:
+    message = refused(connect_numbers.endpoint, "inventory", "load", str(tmp_path / "nope.csv"))
+    assert "nope.csv" in message
+
+
+def test_quotas_set_sends_a_negative_value_and_shows_the_servers_refusal(
+    connect_numbers: Any,
+) -> None:
+    message = refused(connect_numbers.endpoint, "quotas", "set", ACCOUNT, "us-east-1", "-1")
+    assert "400" in message
+    assert "phone_numbers_per_instance must be a whole number" in message
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_the_help_of_each_command_has_examples(command: list[str]) -> None:
+    done = subprocess.run(
+        [SCRIPT, *command, "--help"], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^\s*Examples?:\s*$", done.stdout, re.MULTILINE)
+    assert f"connect-numbers {' '.join(command)}" in done.stdout

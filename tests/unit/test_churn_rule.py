@@ -1,0 +1,73 @@
+"""The rolling churn quota as a pure rule: release times in, refusal and resume time out."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from connect_numbers.domain.churn import check_churn, churn_limit, claims_resume_at
+from connect_numbers.domain.errors import InvalidParameter
+
+DAY = 86_400
+WINDOW = 180 * DAY
+T = 1_900_000_000.0
+
+
+def test_the_limit_is_the_percentage_of_the_quota() -> None:
+    assert churn_limit(99, 200) == 198
+    assert churn_limit(5, 200) == 10
+    assert churn_limit(3, 150) == 4.5
+
+
+def test_claims_go_ahead_below_the_limit() -> None:
+    assert claims_resume_at([T] * 9, 10, WINDOW) is None
+    check_churn([T] * 9, 5, 200, WINDOW)
+    check_churn([], 5, 200, WINDOW)
+
+
+def test_at_the_limit_claims_resume_when_the_oldest_release_leaves_the_window() -> None:
+    times = [T + i for i in range(10)]
+    assert claims_resume_at(times, 10, WINDOW) == T + WINDOW
+
+
+def test_above_the_limit_claims_resume_when_enough_releases_have_left() -> None:
+    times = [T + i for i in range(12)]  # 12 releases, limit 10: three must leave
+    assert claims_resume_at(times, 10, WINDOW) == T + 2 + WINDOW
+
+
+def test_a_fractional_limit_needs_the_count_strictly_below_it() -> None:
+    times = [T + i for i in range(5)]  # limit 4.5: one must leave (4 < 4.5)
+    assert claims_resume_at(times, 4.5, WINDOW) == T + WINDOW
+    assert claims_resume_at(times[:4], 4.5, WINDOW) is None
+
+
+def test_the_worked_example_resumes_when_the_first_99_releases_leave() -> None:
+    first, second = T, T + 2 * DAY
+    times = [first] * 99 + [second] * 99
+    assert claims_resume_at(times, churn_limit(99, 200), WINDOW) == first + WINDOW
+    assert claims_resume_at(times[:197], churn_limit(99, 200), WINDOW) is None
+
+
+def test_a_refusal_states_the_count_the_limit_and_when_claims_resume() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        check_churn([T] * 99 + [T + DAY] * 99, 99, 200, WINDOW)
+    message = raised.value.message
+    assert "198 numbers were released in the last 180 days" in message
+    assert "the limit is 198 (200% of the quota of 99 phone numbers)" in message
+    assert f"Claims resume at 2030-09-13T17:46:40Z ({T + WINDOW:.0f})" in message
+
+
+def test_a_quota_of_zero_refuses_every_claim_for_good() -> None:
+    assert claims_resume_at([], 0, WINDOW) == math.inf
+    assert claims_resume_at([T, T + 1], 0, WINDOW) == math.inf
+    with pytest.raises(InvalidParameter) as raised:
+        check_churn([], 0, 200, WINDOW)
+    assert "the limit is 0" in raised.value.message
+    assert "when the quota is raised" in raised.value.message
+
+
+def test_a_percentage_of_zero_refuses_every_claim_for_good() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        check_churn([], 5, 0, WINDOW)
+    assert "the limit is 0" in raised.value.message
