@@ -5,10 +5,16 @@ does all routing from the Connect model. The pipeline is synchronous and
 runs on the event loop's thread: database work is short, and on SQLite
 writes are serialized by the database anyway. Several processes
 (``--workers``) give parallelism.
+
+Limits before any work is done: the request line and headers together at
+most ``MAX_HEADER_BYTES`` (431 beyond), the body at most ``MAX_BODY_BYTES``
+(413 beyond). An unexpected failure in the admin API is a JSON 500 whose
+traceback goes to the log only, as in the Connect pipeline.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -17,7 +23,7 @@ from ..protocol.serializer import Response, error_response
 from .admin import PREFIX, AdminApi
 from .pipeline import HttpRequest, Pipeline
 
-__all__ = ["MAX_BODY_BYTES", "ConnectNumbersApp"]
+__all__ = ["MAX_BODY_BYTES", "MAX_HEADER_BYTES", "ConnectNumbersApp"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -25,6 +31,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY_BYTES = 1 << 20  # 1 MiB; Connect's own requests are far smaller
+MAX_HEADER_BYTES = 64 << 10  # path, query and headers; an SDK sends about 1 KiB
+log = logging.getLogger("connect_numbers")
 
 
 class BodyTooLarge(Exception):
@@ -42,6 +50,9 @@ class ConnectNumbersApp:
             return
         if scope["type"] != "http":
             return
+        if _header_bytes(scope) > MAX_HEADER_BYTES:
+            await _send(send, _headers_too_large())
+            return
         try:
             body = await _read_body(scope, receive)
         except BodyTooLarge:
@@ -54,7 +65,7 @@ class ConnectNumbersApp:
         raw_path = raw_path.split("?", 1)[0]
         headers = _headers(scope)
         if raw_path.startswith(PREFIX):
-            return self.admin.handle(scope["method"], raw_path, headers, body)
+            return self._admin(scope["method"], raw_path, headers, body)
         request = HttpRequest(
             scope["method"],
             raw_path,
@@ -63,6 +74,20 @@ class ConnectNumbersApp:
             body,
         )
         return self.pipeline.handle(request)
+
+    def _admin(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
+        try:
+            return self.admin.handle(method, path, headers, body)
+        except Exception:
+            request_id = str(uuid.uuid4())
+            log.exception("admin request %s failed", request_id)
+            answer = {"code": "InternalError", "message": f"Admin request failed ({request_id})"}
+            return error_response("InternalError", 500, answer, request_id)
+
+
+def _header_bytes(scope: Scope) -> int:
+    size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+    return size + sum(len(name) + len(value) for name, value in scope["headers"])
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -94,6 +119,11 @@ async def _read_body(scope: Scope, receive: Receive) -> bytes:
 def _too_large() -> Response:
     body = {"message": f"Request body larger than {MAX_BODY_BYTES} bytes"}
     return error_response("RequestEntityTooLarge", 413, body, str(uuid.uuid4()))
+
+
+def _headers_too_large() -> Response:
+    body = {"message": f"Request line and headers larger than {MAX_HEADER_BYTES} bytes"}
+    return error_response("RequestHeaderFieldsTooLarge", 431, body, str(uuid.uuid4()))
 
 
 async def _send(send: Send, response: Response) -> None:

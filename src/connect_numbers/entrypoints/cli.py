@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 import click
 
-from .admin_client import AdminClient, AdminClientError
+from ._cli_support import call as _call
+from .cli_accounts import accounts
 
 __all__ = ["main", "parse_duration"]
 
@@ -24,22 +25,6 @@ def parse_duration(text: str) -> float:
     if found is None:
         raise click.BadParameter(f"{text!r} is not a duration like 45s, 15m, 12h or 181d")
     return float(found[1]) * _UNITS[found[2] or "s"]
-
-
-def _print(answer: Any) -> None:
-    click.echo(json.dumps(answer, indent=2, sort_keys=True))
-
-
-def _client(ctx: click.Context) -> AdminClient:
-    options = ctx.find_root().params
-    return AdminClient(options["endpoint"], options["admin_token"])
-
-
-def _call(ctx: click.Context, method: str, path: str, body: Any = None) -> None:
-    try:
-        _print(_client(ctx).call(method, path, body))
-    except AdminClientError as error:
-        raise click.ClickException(str(error)) from None
 
 
 @click.group()
@@ -395,6 +380,9 @@ def reset(ctx: click.Context) -> None:
       connect-numbers reset --yes
     """
     _call(ctx, "POST", "reset", {})
+
+
+main.add_command(accounts)
 
 
 if __name__ == "__main__":  # pragma: no cover
