@@ -146,9 +146,8 @@ def test_count_on_target_leaves_out_failed_claims(uow: SqlUnitOfWorkFactory) -> 
 
 def test_one_e164_is_held_once_the_database_says_so(uow: SqlUnitOfWorkFactory) -> None:
     store(uow, claim("+12065550100"))
-    with uow(write=True) as work:
-        with pytest.raises(sa.exc.IntegrityError):
-            work.numbers.add(claim("+12065550100", account=OTHER))
+    with uow(write=True) as work, pytest.raises(sa.exc.IntegrityError):
+        work.numbers.add(claim("+12065550100", account=OTHER))
     with uow(write=False) as work:
         held = work.numbers.by_e164("+12065550100")
         assert held is not None

@@ -11,6 +11,7 @@ from ..domain.config import DEFAULT_PHONE_NUMBERS_PER_INSTANCE
 from ..domain.cooldown import Release
 from ..domain.events import Event
 from ..domain.phone_numbers import CLAIM, IMPORT, NumberFilter, PhoneNumber
+from ._fast import FastQuery
 from .tables import events, inventory, phone_numbers, quotas, releases
 
 __all__ = [
@@ -31,6 +32,14 @@ def _number(row: Any) -> PhoneNumber:
     return PhoneNumber(**{name: getattr(row, name) for name in _COLUMNS})
 
 
+def _number_from(row: dict[str, Any]) -> PhoneNumber:
+    return PhoneNumber(**{name: row[name] for name in _COLUMNS})
+
+
+_BY_ID = FastQuery(sa.select(phone_numbers).where(phone_numbers.c.id == sa.bindparam("id")))
+_BY_E164 = FastQuery(sa.select(phone_numbers).where(phone_numbers.c.e164 == sa.bindparam("e164")))
+
+
 def _row(number: PhoneNumber) -> dict[str, Any]:
     return {name: getattr(number, name) for name in _COLUMNS}
 
@@ -40,14 +49,12 @@ class SqlPhoneNumberRepository:
         self._db = connection
 
     def get(self, number_id: str) -> PhoneNumber | None:
-        row = self._db.execute(
-            sa.select(phone_numbers).where(phone_numbers.c.id == number_id)
-        ).first()
-        return _number(row) if row is not None else None
+        row = _BY_ID.first(self._db, id=number_id)
+        return _number_from(row) if row is not None else None
 
     def by_e164(self, e164: str) -> PhoneNumber | None:
-        row = self._db.execute(sa.select(phone_numbers).where(phone_numbers.c.e164 == e164)).first()
-        return _number(row) if row is not None else None
+        row = _BY_E164.first(self._db, e164=e164)
+        return _number_from(row) if row is not None else None
 
     def among(self, e164s: Sequence[str]) -> list[PhoneNumber]:
         query = sa.select(phone_numbers).where(phone_numbers.c.e164.in_(list(e164s)))

@@ -13,6 +13,7 @@ from ..domain.clock import ClockState
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
+from ._fast import FastQuery
 from .tables import access_keys, accounts, idempotency, instances, settings
 from .tables import tags as table_tags
 
@@ -31,10 +32,11 @@ class SqlSettingsRepository:
         self._db = connection
 
     def load(self) -> tuple[ClockState, Config]:
-        row = self._db.execute(sa.select(settings).where(settings.c.id == 1)).first()
+        row = _SETTINGS.first(self._db)
         if row is None:
             return ClockState(), Config()
-        return ClockState(row.clock_offset, row.clock_frozen_at), _config(row.config)
+        clock = ClockState(row["clock_offset"], row["clock_frozen_at"])
+        return clock, _config(_json(row["config"]))
 
     def save_clock(self, state: ClockState) -> None:
         self._upsert(clock_offset=state.offset_seconds, clock_frozen_at=state.frozen_at)
@@ -48,6 +50,14 @@ class SqlSettingsRepository:
             row: dict[str, Any] = {"id": 1, "clock_offset": 0.0, "clock_frozen_at": None}
             row["config"] = Config().to_document()
             self._db.execute(sa.insert(settings).values({**row, **values}))
+
+
+_SETTINGS = FastQuery(sa.select(settings).where(settings.c.id == 1))
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value: SQLite's driver gives text, PostgreSQL's the parsed value."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 @lru_cache(maxsize=64)
@@ -69,12 +79,7 @@ class SqlInstanceRepository:
         self._db.execute(sa.insert(instances).values(row))
 
     def get(self, account_id: str, region: str, instance_id: str) -> Instance | None:
-        query = sa.select(instances).where(
-            instances.c.id == instance_id,
-            instances.c.account_id == account_id,
-            instances.c.region == region,
-        )
-        row = self._db.execute(query).first()
+        row = _INSTANCE.first(self._db, id=instance_id, account_id=account_id, region=region)
         return _instance(row) if row is not None else None
 
     def alias_taken(self, alias: str) -> bool:
@@ -114,19 +119,30 @@ def _instance_row(instance: Instance) -> dict[str, Any]:
     }
 
 
-def _instance(row: sa.Row[Any]) -> Instance:
+_INSTANCE = FastQuery(
+    sa.select(instances).where(
+        instances.c.id == sa.bindparam("id"),
+        instances.c.account_id == sa.bindparam("account_id"),
+        instances.c.region == sa.bindparam("region"),
+    )
+)
+
+
+def _instance(row: Any) -> Instance:
+    """An instance from a row (a SQLAlchemy Row or a FastQuery dict)."""
+    value = row.__getitem__ if isinstance(row, dict) else row._mapping.__getitem__
     return Instance(
-        id=row.id,
-        arn=row.arn,
-        account_id=row.account_id,
-        region=row.region,
-        identity_management_type=row.identity_management_type,
-        alias=row.alias,
-        directory_id=row.directory_id,
-        inbound_calls_enabled=bool(row.inbound_calls_enabled),
-        outbound_calls_enabled=bool(row.outbound_calls_enabled),
-        created_at=row.created_at,
-        settles_at=row.settles_at,
+        id=value("id"),
+        arn=value("arn"),
+        account_id=value("account_id"),
+        region=value("region"),
+        identity_management_type=value("identity_management_type"),
+        alias=value("alias"),
+        directory_id=value("directory_id"),
+        inbound_calls_enabled=bool(value("inbound_calls_enabled")),
+        outbound_calls_enabled=bool(value("outbound_calls_enabled")),
+        created_at=value("created_at"),
+        settles_at=value("settles_at"),
     )
 
 
@@ -135,10 +151,7 @@ class SqlTagRepository:
         self._db = connection
 
     def get(self, resource_arn: str) -> dict[str, str]:
-        query = sa.select(table_tags.c.key, table_tags.c.value).where(
-            table_tags.c.resource_arn == resource_arn
-        )
-        return {row.key: row.value for row in self._db.execute(query)}
+        return {row["key"]: row["value"] for row in _TAGS.rows(self._db, arn=resource_arn)}
 
     def put(self, resource_arn: str, tags: dict[str, str]) -> None:
         self.remove(resource_arn, list(tags))
@@ -155,6 +168,13 @@ class SqlTagRepository:
 
     def clear(self, resource_arn: str) -> None:
         self._db.execute(sa.delete(table_tags).where(table_tags.c.resource_arn == resource_arn))
+
+
+_TAGS = FastQuery(
+    sa.select(table_tags.c.key, table_tags.c.value).where(
+        table_tags.c.resource_arn == sa.bindparam("arn")
+    )
+)
 
 
 class SqlIdempotencyRepository:
