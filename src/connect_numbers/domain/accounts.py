@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["DEFAULT_ACCOUNT", "LOCAL_KEY", "Credential"]
@@ -16,7 +16,7 @@ class Credential:
     """An access key: its secret, its account, the principal it acts as, its policy."""
 
     access_key_id: str
-    secret_access_key: str
+    secret_access_key: str = field(repr=False)
     account_id: str
     principal: str
     policy: dict[str, Any] | None = None

@@ -152,7 +152,7 @@ def _reset(services: Services, body: Body, labels: dict[str, str]) -> Answer:
 
 def _scope(labels: dict[str, str]) -> tuple[str, str]:
     account, region = labels["account"], labels["region"]
-    if not re.fullmatch(r"\d{12}", account):
+    if not re.fullmatch(r"[0-9]{12}", account):
         raise AdminError(400, "InvalidParameter", f"Not an account id (12 digits): {account}")
     if region not in known_regions():
         raise AdminError(400, "InvalidParameter", f"Unknown region: {region}")

@@ -317,12 +317,8 @@ def _header_timestamp(headers: Mapping[str, str]) -> tuple[str, str]:
 
 
 def _amz_timestamp(value: str) -> str:
-    try:
-        if _TIMESTAMP.fullmatch(value):
-            datetime.strptime(value, _TIMESTAMP_FORMAT)
-            return value
-    except ValueError:
-        pass
+    if _TIMESTAMP.fullmatch(value) and _epoch_or_none(value) is not None:
+        return value
     raise _incomplete(
         f"Date must be in ISO-8601 'basic format'. Got '{value}'. "
         "See http://en.wikipedia.org/wiki/ISO_8601"
@@ -491,7 +487,24 @@ def _utf8(text: str) -> bytes:
 
 
 def _epoch(timestamp: str) -> float:
-    return datetime.strptime(timestamp, _TIMESTAMP_FORMAT).replace(tzinfo=UTC).timestamp()
+    epoch = _epoch_or_none(timestamp)
+    if epoch is None:
+        raise ValueError(f"not a timestamp: {timestamp}")
+    return epoch
+
+
+@lru_cache(maxsize=256)
+def _epoch_or_none(timestamp: str) -> float | None:
+    """Epoch seconds of YYYYMMDDTHHMMSSZ, or None if it names no real instant.
+
+    Cached: every request signed in the same second carries the same stamp,
+    and strptime costs more than the rest of the verification.
+    """
+    try:
+        moment = datetime.strptime(timestamp, _TIMESTAMP_FORMAT)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC).timestamp()
 
 
 def _format(epoch: float) -> str:

@@ -111,6 +111,9 @@ def _check_string(shape: Shape, value: Any, path: str, found: list[str]) -> None
     if enum and value not in enum:
         _fail(found, path, value, f"satisfy enum value set: [{', '.join(enum)}]")
     _check_length(shape, len(value), value, path, found)
+    high = shape.metadata.get("max")
+    if high is not None and len(value) > high:
+        return  # a pattern may backtrack badly on text far over its length limit
     pattern = shape.metadata.get("pattern")
     if pattern and _compiled(pattern).search(value) is None:
         _fail(found, path, value, f"satisfy regular expression pattern: {_meant(pattern)}")

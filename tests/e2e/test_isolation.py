@@ -1,0 +1,286 @@
+"""Accounts and regions are walls: another account's resources do not exist for the caller.
+
+Account A is the local ``test`` key (000000000000); account B is 111111111111.
+Every implemented operation is tried by B against what A owns, and A's state
+is compared before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from connect_numbers.entrypoints.operations import HANDLERS
+
+B_ACCOUNT = "111111111111"
+
+
+@dataclass
+class World:
+    a: Any  # account A's client, us-east-1
+    b: Any  # account B's client, us-east-1
+    a_west: Any  # account A's client, us-west-2
+    a_desk: dict[str, Any]
+    a_number: dict[str, Any]
+    a_e164: str
+    b_desk: dict[str, Any]
+    b_number: dict[str, Any]
+
+
+def create_instance(connect: Any, alias: str) -> dict[str, Any]:
+    created: dict[str, Any] = connect.create_instance(
+        IdentityManagementType="CONNECT_MANAGED",
+        InstanceAlias=alias,
+        InboundCallsEnabled=True,
+        OutboundCallsEnabled=True,
+    )
+    return created
+
+
+def search(connect: Any, target: dict[str, Any], **extra: Any) -> list[str]:
+    found = connect.search_available_phone_numbers(
+        TargetArn=target["Arn"], PhoneNumberCountryCode="US", PhoneNumberType="DID", **extra
+    )["AvailableNumbersList"]
+    return [n["PhoneNumber"] for n in found]
+
+
+@pytest.fixture
+def world(connect_numbers: Any) -> World:
+    connect_numbers.admin("POST", "accounts", {"account_id": B_ACCOUNT})
+    issued = connect_numbers.admin("POST", f"accounts/{B_ACCOUNT}/keys", {"principal": "bob"})
+    a = connect_numbers.client()
+    b = connect_numbers.client(
+        access_key=issued["access_key_id"], secret_key=issued["secret_access_key"]
+    )
+    a_desk = create_instance(a, "alpha-desk")
+    b_desk = create_instance(b, "beta-desk")
+    a.tag_resource(resourceArn=a_desk["Arn"], tags={"owner": "a"})
+    a_e164 = search(a, a_desk, MaxResults=1)[0]
+    a_number = a.claim_phone_number(
+        PhoneNumber=a_e164,
+        InstanceId=a_desk["Id"],
+        PhoneNumberDescription="A's line",
+        Tags={"owner": "a"},
+    )
+    b_number = b.claim_phone_number(
+        PhoneNumber=search(b, b_desk, MaxResults=1)[0], InstanceId=b_desk["Id"]
+    )
+    return World(
+        a, b, connect_numbers.client(region="us-west-2"), a_desk, a_number, a_e164, b_desk, b_number
+    )
+
+
+def snapshot(world: World) -> dict[str, Any]:
+    """Everything A can see of its own state."""
+    a = world.a
+    summary = a.describe_phone_number(PhoneNumberId=world.a_number["PhoneNumberId"])
+    return {
+        "instances": a.list_instances()["InstanceSummaryList"],
+        "numbers": a.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"],
+        "number": summary["ClaimedPhoneNumberSummary"],
+        "instance tags": a.list_tags_for_resource(resourceArn=world.a_desk["Arn"])["tags"],
+        "number tags": a.list_tags_for_resource(resourceArn=world.a_number["PhoneNumberArn"])[
+            "tags"
+        ],
+    }
+
+
+def refused(call: Callable[..., Any], status: int, code: str, **params: Any) -> str:
+    with pytest.raises(ClientError) as raised:
+        call(**params)
+    response = raised.value.response
+    assert (response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]) == (
+        status,
+        code,
+    ), response["Error"]
+    message: str = response["Error"]["Message"]
+    return message
+
+
+def not_found(call: Callable[..., Any], **params: Any) -> None:
+    refused(call, 404, "ResourceNotFoundException", **params)
+
+
+# One case per implemented operation: account B tries it on what account A owns.
+
+
+def create_instance_case(w: World) -> None:
+    created = create_instance(w.b, "gamma-desk")
+    assert f":{B_ACCOUNT}:instance/" in created["Arn"]
+    not_found(w.a.describe_instance, InstanceId=created["Id"])
+
+
+def describe_instance_case(w: World) -> None:
+    not_found(w.b.describe_instance, InstanceId=w.a_desk["Id"])
+    not_found(w.b.describe_instance, InstanceId=w.a_desk["Arn"])
+
+
+def list_instances_case(w: World) -> None:
+    listed = w.b.list_instances()["InstanceSummaryList"]
+    assert [i["Id"] for i in listed] == [w.b_desk["Id"]]
+
+
+def delete_instance_case(w: World) -> None:
+    not_found(w.b.delete_instance, InstanceId=w.a_desk["Id"])
+    not_found(w.b.delete_instance, InstanceId=w.a_desk["Arn"])
+
+
+def tag_resource_case(w: World) -> None:
+    for arn in (w.a_desk["Arn"], w.a_number["PhoneNumberArn"]):
+        not_found(w.b.tag_resource, resourceArn=arn, tags={"owner": "b"})
+
+
+def untag_resource_case(w: World) -> None:
+    for arn in (w.a_desk["Arn"], w.a_number["PhoneNumberArn"]):
+        not_found(w.b.untag_resource, resourceArn=arn, tagKeys=["owner"])
+
+
+def list_tags_case(w: World) -> None:
+    for arn in (w.a_desk["Arn"], w.a_number["PhoneNumberArn"]):
+        not_found(w.b.list_tags_for_resource, resourceArn=arn)
+
+
+def search_case(w: World) -> None:
+    common = {"PhoneNumberCountryCode": "US", "PhoneNumberType": "DID"}
+    search_ = w.b.search_available_phone_numbers
+    refused(search_, 400, "InvalidParameterException", TargetArn=w.a_desk["Arn"], **common)
+    refused(search_, 400, "InvalidParameterException", InstanceId=w.a_desk["Id"], **common)
+    prefix = w.a_e164[:12]  # the prefix pattern allows 11 digits
+    offered = search(w.b, w.b_desk, PhoneNumberPrefix=prefix, MaxResults=10)
+    assert w.a_e164 not in offered
+
+
+def claim_case(w: World) -> None:
+    number = search(w.b, w.b_desk, MaxResults=1)[0]
+    not_found(w.b.claim_phone_number, PhoneNumber=number, InstanceId=w.a_desk["Id"])
+    not_found(w.b.claim_phone_number, PhoneNumber=number, TargetArn=w.a_desk["Arn"])
+    message = refused(
+        w.b.claim_phone_number,
+        400,
+        "InvalidParameterException",
+        PhoneNumber=w.a_e164,
+        InstanceId=w.b_desk["Id"],
+    )
+    assert message == f"Phone number not available: {w.a_e164}"
+    listed = w.b.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"]
+    assert [n["PhoneNumberId"] for n in listed] == [w.b_number["PhoneNumberId"]]
+
+
+def a_number_ids(w: World) -> tuple[str, str]:
+    return w.a_number["PhoneNumberId"], w.a_number["PhoneNumberArn"]
+
+
+def describe_number_case(w: World) -> None:
+    for given in a_number_ids(w):
+        not_found(w.b.describe_phone_number, PhoneNumberId=given)
+
+
+def update_number_case(w: World) -> None:
+    for given in a_number_ids(w):
+        not_found(w.b.update_phone_number, PhoneNumberId=given, InstanceId=w.b_desk["Id"])
+    mine = w.b_number["PhoneNumberId"]
+    not_found(w.b.update_phone_number, PhoneNumberId=mine, InstanceId=w.a_desk["Id"])
+    not_found(w.b.update_phone_number, PhoneNumberId=mine, TargetArn=w.a_desk["Arn"])
+    summary = w.b.describe_phone_number(PhoneNumberId=mine)["ClaimedPhoneNumberSummary"]
+    assert summary["TargetArn"] == w.b_desk["Arn"]
+
+
+def update_metadata_case(w: World) -> None:
+    for given in a_number_ids(w):
+        not_found(
+            w.b.update_phone_number_metadata, PhoneNumberId=given, PhoneNumberDescription="B's"
+        )
+
+
+def release_case(w: World) -> None:
+    for given in a_number_ids(w):
+        not_found(w.b.release_phone_number, PhoneNumberId=given)
+
+
+def list_numbers_v2_case(w: World) -> None:
+    listed = w.b.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"]
+    assert [n["PhoneNumberId"] for n in listed] == [w.b_number["PhoneNumberId"]]
+    not_found(w.b.list_phone_numbers_v2, TargetArn=w.a_desk["Arn"])
+    not_found(w.b.list_phone_numbers_v2, InstanceId=w.a_desk["Id"])
+
+
+def list_numbers_v1_case(w: World) -> None:
+    not_found(w.b.list_phone_numbers, InstanceId=w.a_desk["Id"])
+    listed = w.b.list_phone_numbers(InstanceId=w.b_desk["Id"])["PhoneNumberSummaryList"]
+    assert [n["Id"] for n in listed] == [w.b_number["PhoneNumberId"]]
+
+
+CASES: dict[str, Callable[[World], None]] = {
+    "CreateInstance": create_instance_case,
+    "DescribeInstance": describe_instance_case,
+    "ListInstances": list_instances_case,
+    "DeleteInstance": delete_instance_case,
+    "TagResource": tag_resource_case,
+    "UntagResource": untag_resource_case,
+    "ListTagsForResource": list_tags_case,
+    "SearchAvailablePhoneNumbers": search_case,
+    "ClaimPhoneNumber": claim_case,
+    "DescribePhoneNumber": describe_number_case,
+    "UpdatePhoneNumber": update_number_case,
+    "UpdatePhoneNumberMetadata": update_metadata_case,
+    "ReleasePhoneNumber": release_case,
+    "ListPhoneNumbersV2": list_numbers_v2_case,
+    "ListPhoneNumbers": list_numbers_v1_case,
+}
+
+
+def test_every_implemented_operation_has_an_isolation_case() -> None:
+    assert set(CASES) == set(HANDLERS)
+
+
+@pytest.mark.parametrize("operation", sorted(CASES))
+def test_another_account_cannot_see_or_touch_what_it_does_not_own(
+    world: World, operation: str
+) -> None:
+    before = snapshot(world)
+    CASES[operation](world)
+    assert snapshot(world) == before
+
+
+def test_the_same_account_in_another_region_sees_none_of_it(world: World) -> None:
+    before = snapshot(world)
+    west, desk, number = world.a_west, world.a_desk, world.a_number
+    assert west.list_instances()["InstanceSummaryList"] == []
+    assert west.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"] == []
+    for given in (desk["Id"], desk["Arn"]):
+        not_found(west.describe_instance, InstanceId=given)
+        not_found(west.delete_instance, InstanceId=given)
+        not_found(west.list_phone_numbers, InstanceId=given)
+    not_found(west.describe_phone_number, PhoneNumberId=number["PhoneNumberId"])
+    not_found(west.describe_phone_number, PhoneNumberId=number["PhoneNumberArn"])
+    not_found(west.release_phone_number, PhoneNumberId=number["PhoneNumberId"])
+    refused(
+        west.release_phone_number,
+        400,
+        "InvalidParameterException",
+        PhoneNumberId=number["PhoneNumberArn"],
+    )
+    not_found(west.tag_resource, resourceArn=desk["Arn"], tags={"owner": "west"})
+    not_found(west.list_tags_for_resource, resourceArn=number["PhoneNumberArn"])
+    west_desk = create_instance(west, "west-desk")
+    fresh = search(west, west_desk, MaxResults=1)[0]
+    not_found(west.claim_phone_number, PhoneNumber=fresh, InstanceId=desk["Id"])
+    not_found(west.claim_phone_number, PhoneNumber=fresh, TargetArn=desk["Arn"])
+    not_found(
+        west.update_phone_number, PhoneNumberId=number["PhoneNumberId"], InstanceId=west_desk["Id"]
+    )
+    refused(
+        west.search_available_phone_numbers,
+        400,
+        "InvalidParameterException",
+        TargetArn=desk["Arn"],
+        PhoneNumberCountryCode="US",
+        PhoneNumberType="DID",
+    )
+    assert snapshot(world) == before
+    listed = world.a.list_instances()["InstanceSummaryList"]
+    assert [i["Id"] for i in listed] == [desk["Id"]]
