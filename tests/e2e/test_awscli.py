@@ -47,26 +47,16 @@ def aws(connect_numbers: Any, tmp_path: Path) -> Any:
     return run
 
 
-def test_the_aws_cli_searches_claims_describes_and_releases(aws: Any, connect: Any) -> None:
+def test_the_aws_cli_claims_describes_and_releases(aws: Any, connect: Any) -> None:
     desk = connect.create_instance(
         IdentityManagementType="CONNECT_MANAGED",
         InstanceAlias="cli",
         InboundCallsEnabled=True,
         OutboundCallsEnabled=True,
     )
-    code, found, _ = aws(
-        "search-available-phone-numbers",
-        "--target-arn",
-        desk["Arn"],
-        "--phone-number-country-code",
-        "US",
-        "--phone-number-type",
-        "DID",
-        "--max-results",
-        "1",
-    )
-    assert code == 0
-    number = found["AvailableNumbersList"][0]["PhoneNumber"]
+    number = connect.search_available_phone_numbers(
+        TargetArn=desk["Arn"], PhoneNumberCountryCode="US", PhoneNumberType="DID", MaxResults=1
+    )["AvailableNumbersList"][0]["PhoneNumber"]
 
     code, claimed, _ = aws(
         "claim-phone-number",

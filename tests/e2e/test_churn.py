@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,7 +82,8 @@ def claims_one(connect: Any, desk: dict[str, Any]) -> str:
 
 
 def iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """How a refusal states ``epoch``: the first whole second at or after it."""
+    return datetime.fromtimestamp(math.ceil(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def held(connect: Any) -> int:
@@ -232,3 +234,29 @@ def test_a_quota_of_zero_refuses_every_claim_without_a_resume_time(
     assert "the limit is 0" in message
     assert "quota" in message
     assert held(connect) == 0
+
+
+def test_the_churn_quota_is_per_account(connect_numbers: Any, connect: Any) -> None:
+    set_quota(connect_numbers, 1)
+    desk = new_instance(connect, "locked")
+    release_all(connect, claim_all(connect, desk, 1))
+    release_all(connect, claim_all(connect, desk, 1))
+    claim_refusal(connect, desk)
+    connect_numbers.admin("POST", "accounts", {"account_id": "111111111111"})
+    key = connect_numbers.admin("POST", "accounts/111111111111/keys", {"principal": "bob"})
+    other = connect_numbers.client(
+        access_key=key["access_key_id"], secret_key=key["secret_access_key"]
+    )
+    assert claims_one(other, new_instance(other, "free"))
+
+
+def test_the_churn_refusal_comes_before_the_availability_of_the_number(
+    connect_numbers: Any, connect: Any
+) -> None:
+    set_quota(connect_numbers, 1)
+    desk = new_instance(connect, "order")
+    release_all(connect, claim_all(connect, desk, 1))
+    release_all(connect, claim_all(connect, desk, 1))
+    with pytest.raises(ClientError) as raised:
+        connect.claim_phone_number(PhoneNumber="+19005550123", InstanceId=desk["Id"])
+    assert "claim limit exceeded" in raised.value.response["Error"]["Message"]

@@ -461,3 +461,48 @@ def test_a_failed_claim_keeps_the_number_from_other_accounts_for_its_day(
     claimed = other.claim_phone_number(PhoneNumber=numbers[2], InstanceId=their_desk["Id"])
     assert status_of(other, claimed["PhoneNumberId"]) == "CLAIMED"
     assert numbers[2] not in listed(connect)
+
+
+def test_a_claim_still_in_progress_holds_its_number_even_if_it_will_fail(
+    connect_numbers: Any, connect: Any
+) -> None:
+    connect_numbers.freeze()
+    desk, numbers = _full_desk(connect_numbers, connect, 2)
+    roomy = new_instance(connect, "roomy-later")
+    connect_numbers.config(settle_seconds=10)
+    failing = connect.claim_phone_number(PhoneNumber=numbers[2], InstanceId=desk["Id"])
+    connect_numbers.advance(9)
+    whole = connect.search_available_phone_numbers(
+        TargetArn=roomy["Arn"],
+        PhoneNumberCountryCode="US",
+        PhoneNumberType="DID",
+        PhoneNumberPrefix=numbers[2],
+    )["AvailableNumbersList"]
+    assert whole == []
+    with pytest.raises(ClientError) as raised:
+        connect.claim_phone_number(PhoneNumber=numbers[2], InstanceId=roomy["Id"])
+    assert error_of(raised)[2] == f"Phone number not available: {numbers[2]}"
+    assert status_of(connect, failing["PhoneNumberId"]) == "IN_PROGRESS"
+    connect_numbers.advance(1)
+    assert status_of(connect, failing["PhoneNumberId"]) == "FAILED"
+    again = connect.claim_phone_number(PhoneNumber=numbers[2], InstanceId=roomy["Id"])
+    connect_numbers.advance(10)
+    assert status_of(connect, again["PhoneNumberId"]) == "CLAIMED"
+
+
+def test_refusals_come_in_the_documented_order(connect: Any) -> None:
+    taken_desk = new_instance(connect, "order")
+    taken = available(connect, taken_desk)[0]
+    connect.claim_phone_number(PhoneNumber=taken, InstanceId=taken_desk["Id"])
+    cases: list[tuple[dict[str, Any], tuple[int, str]]] = [
+        ({"ClientToken": "NOT-A-UUID"}, (400, "ClientToken")),
+        ({}, (400, "TargetArn")),
+        ({"InstanceId": str(uuid.uuid4())}, (404, "")),
+        ({"InstanceId": taken_desk["Id"]}, (400, "not available")),
+    ]
+    for given, (status, words) in cases:
+        with pytest.raises(ClientError) as raised:
+            connect.claim_phone_number(PhoneNumber=taken, **given)
+        found = error_of(raised)
+        assert found[0] == status, given
+        assert words in found[2], given

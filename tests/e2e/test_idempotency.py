@@ -137,8 +137,10 @@ def test_a_release_retried_after_the_cooldown_and_a_new_claim_by_someone_else_to
     other = other_account(connect_numbers)
     their_desk = new_instance(other, "new-owner")
     theirs = other.claim_phone_number(PhoneNumber=number, InstanceId=their_desk["Id"])
-    for ref in (claimed["PhoneNumberId"],) * 2:
-        answer = connect.release_phone_number(PhoneNumberId=ref, ClientToken=key)
+    for _ in range(2):
+        answer = connect.release_phone_number(
+            PhoneNumberId=claimed["PhoneNumberId"], ClientToken=key
+        )
         assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert describe(other, theirs["PhoneNumberId"])["TargetArn"] == their_desk["Arn"]
     mine_again = connect.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"]

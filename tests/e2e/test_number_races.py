@@ -1,15 +1,25 @@
-"""Races over real HTTP: threads, each with its own boto3 client, against one server."""
+"""Races over real HTTP: threads, each with its own boto3 client.
+
+The plugin's server answers on one event loop, so against it the threads race
+over HTTP but their transactions do not overlap; the last test runs its threads
+against two server processes on one PostgreSQL database, where they do.
+"""
 
 from __future__ import annotations
 
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import boto3
+import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from processes import ServerProcess, admin, postgres_url, start_all
 
 ACCOUNT = "000000000000"
 
@@ -191,3 +201,66 @@ def test_concurrent_claims_and_releases_never_claim_past_the_churn_limit(
         else:
             assert releases < 6, "a claim was accepted with the churn limit reached"
     assert releases >= 6
+
+
+@pytest.fixture(scope="module")
+def postgresql_pair(request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """The endpoints of two servers (two worker processes each) on one PostgreSQL database."""
+    url = postgres_url(request)
+    with start_all([ServerProcess(url, workers=2), ServerProcess(url, workers=2)]) as both:
+        yield [server.endpoint for server in both]
+        both[0].admin("POST", "reset", {})
+
+
+def boto3_client(endpoint: str) -> Any:
+    return boto3.client(
+        "connect",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def _race_moves(clients: list[Any], round_: int) -> list[dict[str, Any]]:
+    """Eight numbers on eight instances moved at once onto one more; their summaries."""
+    connect = clients[0]
+    target = new_instance(connect, f"wanted-{round_}")
+    sources = [new_instance(connect, f"source-{round_}-{i}") for i in range(8)]
+    numbers = available(connect, target, 8)
+    ids = [
+        connect.claim_phone_number(PhoneNumber=number, InstanceId=source["Id"])["PhoneNumberId"]
+        for number, source in zip(numbers, sources, strict=True)
+    ]
+
+    def move(index: int, client: Any) -> None:
+        client.update_phone_number(PhoneNumberId=ids[index], InstanceId=target["Id"])
+
+    race(clients, move)
+    summaries: list[dict[str, Any]] = [
+        connect.describe_phone_number(PhoneNumberId=number_id)["ClaimedPhoneNumberSummary"]
+        for number_id in ids
+    ]
+    return [{**s, "moved": s["TargetArn"] == target["Arn"]} for s in summaries]
+
+
+@pytest.mark.parametrize("backend", ["plugin", "postgresql-processes"])
+def test_concurrent_moves_onto_one_instance_never_exceed_its_limit(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
+    if backend == "plugin":
+        connect_numbers: Any = request.getfixturevalue("connect_numbers")
+        pair = [connect_numbers.endpoint] * 2
+    else:
+        pair = request.getfixturevalue("postgresql_pair")
+        admin(pair[0], "POST", "reset", {})
+    admin(pair[0], "PUT", f"quotas/{ACCOUNT}/us-east-1", {"phone_numbers_per_instance": 1})
+    clients = [boto3_client(pair[i % 2]) for i in range(8)]
+    for round_ in range(4):  # a race is won by chance: give it several
+        summaries = _race_moves(clients, round_)
+        moved = [s for s in summaries if s["moved"]]
+        assert len(moved) == 1, f"round {round_}: {len(moved)} numbers moved onto a limit of 1"
+        assert moved[0]["PhoneNumberStatus"] == {"Status": "CLAIMED"}
+        stayed = {s["PhoneNumberStatus"]["Status"] for s in summaries if not s["moved"]}
+        assert stayed == {"FAILED"}

@@ -260,3 +260,14 @@ def test_tagging_the_legacy_arn_is_not_found(
     with pytest.raises(ClientError) as raised:
         connect.list_tags_for_resource(resourceArn=legacy)
     assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+
+
+@pytest.mark.parametrize("prefix", ["1", "+", "44", "+1%", "+1_", "+123456789012"])
+def test_a_prefix_must_be_a_plus_and_one_to_eleven_digits(
+    connect: Any, spread: dict[str, Any], prefix: str
+) -> None:
+    with pytest.raises(ClientError) as raised:
+        connect.list_phone_numbers_v2(PhoneNumberPrefix=prefix)
+    status, code, message = error_of(raised)
+    assert (status, code) == (400, "InvalidParameterException")
+    assert "PhoneNumberPrefix" in message

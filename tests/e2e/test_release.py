@@ -374,3 +374,53 @@ def test_releases_beyond_the_rate_are_throttled_and_change_nothing(
     assert_still_claimed(connect, second)
     connect.release_phone_number(PhoneNumberId=second["PhoneNumberId"], ClientToken=key)
     assert_gone(connect, desk, second)
+
+
+def test_an_arn_naming_another_account_or_kind_is_not_found(connect: Any) -> None:
+    desk = new_instance(connect, "forged")
+    _, claimed = claim_one(connect, desk)
+    arn = claimed["PhoneNumberArn"]
+    forged = [
+        arn.replace(ACCOUNT, "111111111111"),
+        arn.replace(":phone-number/", ":instance/"),
+        arn.replace("arn:aws:connect", "arn:aws:sms-voice"),
+        arn + "/extra",
+    ]
+    for ref in forged:
+        with pytest.raises(ClientError) as raised:
+            connect.release_phone_number(PhoneNumberId=ref)
+        assert error_of(raised)[:2] == (404, "ResourceNotFoundException"), ref
+    assert_still_claimed(connect, claimed)
+
+
+def test_a_number_is_not_described_from_another_region_even_by_its_arn(
+    connect_numbers: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "described-home")
+    _, claimed = claim_one(connect, desk)
+    west = connect_numbers.client(region="us-west-2")
+    for ref in (claimed["PhoneNumberId"], claimed["PhoneNumberArn"]):
+        with pytest.raises(ClientError) as raised:
+            west.describe_phone_number(PhoneNumberId=ref)
+        assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+
+
+def test_deleting_an_instance_releases_its_numbers_into_the_cooldown_and_the_churn_count(
+    connect_numbers: Any, connect: Any
+) -> None:
+    connect_numbers.admin("PUT", f"quotas/{ACCOUNT}/us-east-1", {"phone_numbers_per_instance": 1})
+    doomed = new_instance(connect, "doomed")
+    first, claimed = claim_one(connect, doomed)
+    kept = new_instance(connect, "kept")
+    connect.delete_instance(InstanceId=doomed["Id"])
+    with pytest.raises(ClientError) as raised:
+        connect.describe_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    assert error_of(raised)[:2] == (404, "ResourceNotFoundException")
+    assert search(connect, kept, PhoneNumberPrefix=first) == []
+    events = [e["event"] for e in history(connect_numbers, first)]
+    assert events[-1] == "RELEASE"
+    _, second = claim_one(connect, kept)
+    connect.release_phone_number(PhoneNumberId=second["PhoneNumberId"])  # two releases: limit 2
+    with pytest.raises(ClientError) as raised:
+        claim_one(connect, kept)
+    assert "2 numbers were released" in error_of(raised)[2]

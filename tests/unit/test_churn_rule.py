@@ -64,10 +64,16 @@ def test_a_quota_of_zero_refuses_every_claim_for_good() -> None:
     with pytest.raises(InvalidParameter) as raised:
         check_churn([], 0, 200, WINDOW)
     assert "the limit is 0" in raised.value.message
-    assert "when the quota is raised" in raised.value.message
+    assert "until the limit is raised" in raised.value.message
 
 
 def test_a_percentage_of_zero_refuses_every_claim_for_good() -> None:
     with pytest.raises(InvalidParameter) as raised:
         check_churn([], 5, 0, WINDOW)
     assert "the limit is 0" in raised.value.message
+
+
+def test_a_resume_time_between_seconds_is_stated_as_the_next_whole_second() -> None:
+    with pytest.raises(InvalidParameter) as raised:
+        check_churn([T + 0.4] * 10, 5, 200, WINDOW)
+    assert f"Claims resume at 2030-09-13T17:46:41Z ({T + WINDOW + 1:.0f})" in raised.value.message

@@ -83,6 +83,7 @@ def test_a_failed_claim_expires_exactly_one_day_after_it_settles() -> None:
 
 def test_a_failed_claim_is_reserved_for_its_account_for_its_day() -> None:
     number = claim(failure="full")
+    assert number.held_for(ACCOUNT, T + 9)  # still in progress: nobody knows it fails
     assert not number.held_for(ACCOUNT, T + 10)
     assert number.held_for("111111111111", T + 10 + DAY - 1)
     assert not number.held_for("111111111111", T + 10 + DAY)

@@ -52,6 +52,7 @@ def check_churn(release_times: Sequence[float], quota: int, percent: float, wind
 
 def _resuming(resume: float) -> str:
     if math.isinf(resume):
-        return "Claims resume only when the quota is raised."
-    when = datetime.fromtimestamp(resume, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"Claims resume at {when} ({resume:.0f})."
+        return "Claims stay refused until the limit is raised."
+    second = math.ceil(resume)  # the first whole second at which a claim succeeds
+    when = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"Claims resume at {when} ({second})."

@@ -96,10 +96,15 @@ class PhoneNumber:
         return self.is_failed_claim and now >= self.settles_at + FAILED_CLAIM_GRACE_SECONDS
 
     def held_for(self, account_id: str, now: float) -> bool:
-        """Does this record keep the number from being claimed by ``account_id``?"""
+        """Does this record keep the number from being claimed by ``account_id``?
+
+        A failing claim holds the number for everyone until it has settled as
+        FAILED; then only other accounts, until its day of grace is over.
+        """
         if self.expired(now):
             return False
-        return not (self.is_failed_claim and self.account_id == account_id)
+        settled_as_failed = self.is_failed_claim and now >= self.settles_at
+        return not (settled_as_failed and self.account_id == account_id)
 
     def check_not_busy(self, now: float) -> None:
         if self.status(now) == IN_PROGRESS:

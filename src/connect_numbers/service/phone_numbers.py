@@ -12,6 +12,7 @@ from ..domain.churn import check_churn
 from ..domain.cooldown import Release
 from ..domain.errors import InvalidParameter, NotFound
 from ..domain.events import Event
+from ..domain.inventory import is_valid_prefix
 from ..domain.pagination import decode_token, encode_token
 from ..domain.phone_numbers import (
     NumberFilter,
@@ -216,6 +217,11 @@ def list_phone_numbers(
     next_token: str | None,
     listing: str,
 ) -> NumberPage:
+    if where.prefix is not None and not is_valid_prefix(where.prefix):
+        raise InvalidParameter(
+            "PhoneNumberPrefix must be '+' followed by 1 to 11 digits (the country code "
+            f"included), not {where.prefix!r}"
+        )
     limit = max_results or 100
     after = _listing_position(listing, next_token) if next_token else None
     with transaction(services, write=False) as tx:
@@ -262,6 +268,9 @@ def update_phone_number(
 def _move(
     tx: Tx, caller: Caller, id_or_arn: str, target_arn: str | None, instance_id: str | None
 ) -> Claimed:
+    # counting what the target holds is a quota decision: serialize it with claims,
+    # taking the quota row before the number's row as claims do
+    tx.uow.quotas.lock(caller.account_id, caller.region)
     number = find_number(tx, caller, id_or_arn, any_region=True)
     _home_region(number, caller, "UpdatePhoneNumber")
     target = resolve_target(tx, caller, target_arn, instance_id)
@@ -323,6 +332,8 @@ def release_phone_number(
 
 
 def _release(tx: Tx, caller: Caller, id_or_arn: str) -> Done:
+    # the quota row before the number's row, in the order claims take them
+    tx.uow.quotas.lock(caller.account_id, caller.region)
     number = find_number(tx, caller, id_or_arn, any_region=True)
     _home_region(number, caller, "ReleasePhoneNumber")
     release_number(tx, caller, number)
