@@ -18,8 +18,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -47,6 +50,7 @@ __all__ = [
     "only_in_the_sqlite_pass",
     "postgres_cluster",
     "postgres_url",
+    "start_all",
 ]
 
 LOCAL_ACCOUNT = "000000000000"
@@ -90,7 +94,9 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"connect-numbers serve exited early:\n{self.log()}")
+                output = self.log()
+                self._reap()
+                raise RuntimeError(f"connect-numbers serve exited early:\n{output}")
             try:
                 answer = httpx.get(f"{self.endpoint}/_connect-numbers/health", timeout=1)
                 if answer.status_code == 200:
@@ -98,8 +104,9 @@ class ServerProcess:
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
+        output = self.log()
         self.kill()
-        raise RuntimeError(f"connect-numbers serve did not answer in {timeout} s:\n{self.log()}")
+        raise RuntimeError(f"connect-numbers serve did not answer in {timeout} s:\n{output}")
 
     def stop(self) -> None:
         """SIGTERM to the whole process group; SIGKILL if it has not ended in 10 s."""
@@ -129,17 +136,13 @@ class ServerProcess:
     def _signal(self, which: signal.Signals) -> None:
         if self.process is None or self.process.returncode is not None:
             return
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(self.process.pid, which)
-        except ProcessLookupError:
-            pass
 
     def _reap(self) -> None:
         if self.process is not None:
-            try:
+            with suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
         self._log.close()
         Path(self._log.name).unlink(missing_ok=True)
 
@@ -156,6 +159,31 @@ class ServerProcess:
             self.stop()
         else:
             self._reap()
+
+
+@contextmanager
+def start_all(servers: list[ServerProcess]) -> Iterator[list[ServerProcess]]:
+    """Start ``servers`` at the same moment; stop them all when the block ends."""
+    failures: list[BaseException] = []
+
+    def start(server: ServerProcess) -> None:
+        try:
+            server.start()
+        except BaseException as error:  # re-raised below
+            failures.append(error)
+
+    threads = [threading.Thread(target=start, args=(server,)) for server in servers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        if failures:
+            raise failures[0]
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def admin(endpoint: str, method: str, path: str, body: Any = None) -> Any:
@@ -198,7 +226,9 @@ class Signed:
     def send(self, method: str, path: str, body: Any = None) -> httpx.Response:
         data = json.dumps(body).encode() if body is not None else b""
         headers = {"Content-Type": "application/json"} if body is not None else {}
-        request = AWSRequest(method=method, url=f"{self.endpoint}{path}", data=data, headers=headers)
+        request = AWSRequest(
+            method=method, url=f"{self.endpoint}{path}", data=data, headers=headers
+        )
         self._signer.add_auth(request)
         prepared = request.prepare()
         return self._http.request(
@@ -257,7 +287,7 @@ def only_in_the_sqlite_pass(request: pytest.FixtureRequest) -> None:
     """Skip a test that does not use the session's database when the suite runs again
     on PostgreSQL: it already ran, identically, in the SQLite pass."""
     if request.config.getoption("--connect-numbers-db") != "sqlite":
-        pytest.skip("runs in the SQLite pass only: it does not use the session's database")
+        pytest.skip("ran in the SQLite pass: it uses no session database, it would only repeat")
 
 
 _CLUSTER: list[TemporaryPostgres] = []

@@ -107,6 +107,9 @@ def _check_string(shape: Shape, value: Any, path: str, found: list[str]) -> None
     if not isinstance(value, str):
         _fail(found, path, value, "be a string")
         return
+    if "\x00" in value:
+        _fail(found, path, value.replace("\x00", "\\0"), "not contain the NUL character")
+        return
     enum = shape.metadata.get("enum")
     if enum and value not in enum:
         _fail(found, path, value, f"satisfy enum value set: [{', '.join(enum)}]")

@@ -1,13 +1,31 @@
-"""The unit of work: one database transaction that rolls back unless committed."""
+"""The unit of work: one database transaction that rolls back unless committed.
+
+On PostgreSQL (READ COMMITTED) several servers run write transactions at
+once, so a write transaction reads with the locks its decisions need:
+
+- a phone number is read ``FOR UPDATE``: a concurrent release or move of it
+  finishes first, and this transaction then sees what it left (the number
+  gone, or busy), instead of releasing or moving it a second time;
+- the idempotency record of a client token is read under a transaction-level
+  advisory lock on that token: the same request sent twice at once runs once,
+  and the second waits and replays the first's answer.
+
+On SQLite, write transactions begin with ``BEGIN IMMEDIATE`` and are serialized
+by the database; ``FOR UPDATE`` is not rendered and no advisory lock is taken.
+"""
 
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import Contention
+from ..domain.idempotency import IdempotencyRecord
+from ..domain.phone_numbers import PhoneNumber
+from ._fast import FastQuery
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -23,7 +41,7 @@ from .repositories import (
     SqlSettingsRepository,
     SqlTagRepository,
 )
-from .tables import metadata
+from .tables import metadata, phone_numbers
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
@@ -43,10 +61,18 @@ class SqlUnitOfWork:
         self.settings = SqlSettingsRepository(connection)
         self.instances = SqlInstanceRepository(connection)
         self.tags = SqlTagRepository(connection)
-        self.idempotency = SqlIdempotencyRepository(connection)
+        self.idempotency = (
+            _LockedIdempotencyRepository(connection)
+            if self._write
+            else SqlIdempotencyRepository(connection)
+        )
         self.access_keys = SqlAccessKeyRepository(connection)
         self.accounts = SqlAccountRepository(connection)
-        self.numbers = SqlPhoneNumberRepository(connection)
+        self.numbers = (
+            _LockedPhoneNumberRepository(connection)
+            if self._write
+            else SqlPhoneNumberRepository(connection)
+        )
         self.releases = SqlReleaseRepository(connection)
         self.events = SqlEventRepository(connection)
         self.quotas = SqlQuotaRepository(connection)
@@ -75,6 +101,52 @@ class SqlUnitOfWork:
         """Delete every row of every table (the schema stays)."""
         for table in reversed(metadata.sorted_tables):
             self._connection.execute(sa.delete(table))
+
+
+class _LockedPhoneNumberRepository(SqlPhoneNumberRepository):
+    """Numbers read FOR UPDATE, for write transactions (see the module docstring)."""
+
+    def get(self, number_id: str) -> PhoneNumber | None:
+        found = _LOCK_BY_ID.rows(self._db, id=number_id)
+        return _number(found[0]) if found else None
+
+    def by_e164(self, e164: str) -> PhoneNumber | None:
+        found = _LOCK_BY_E164.rows(self._db, e164=e164)
+        return _number(found[0]) if found else None
+
+    def on_target(self, target_arn: str) -> list[PhoneNumber]:
+        return [_number(row) for row in _LOCK_ON_TARGET.rows(self._db, target_arn=target_arn)]
+
+
+def _locking(column: Any) -> FastQuery:
+    """Numbers whose ``column`` equals the bound parameter of that name, locked."""
+    where = column == sa.bindparam(column.name)
+    return FastQuery(
+        sa.select(phone_numbers).where(where).order_by(phone_numbers.c.id).with_for_update()
+    )
+
+
+_LOCK_BY_ID = _locking(phone_numbers.c.id)
+_LOCK_BY_E164 = _locking(phone_numbers.c.e164)
+_LOCK_ON_TARGET = _locking(phone_numbers.c.target_arn)
+
+
+def _number(row: dict[str, Any]) -> PhoneNumber:
+    return PhoneNumber(**{column.name: row[column.name] for column in phone_numbers.columns})
+
+
+class _LockedIdempotencyRepository(SqlIdempotencyRepository):
+    """Each client token read under an advisory lock, for write transactions."""
+
+    def get(
+        self, account_id: str, region: str, operation: str, token: str
+    ) -> IdempotencyRecord | None:
+        if self._db.dialect.name == "postgresql":
+            key = "\x1f".join((account_id, region, operation, token))
+            self._db.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+            )
+        return super().get(account_id, region, operation, token)
 
 
 class SqlUnitOfWorkFactory:

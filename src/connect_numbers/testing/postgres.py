@@ -72,6 +72,22 @@ class TemporaryPostgres:
             "UTF8",
             "--no-sync",
         )
+        self.start_server()
+        self._run(
+            "createdb",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            self.database,
+            binaries=False,
+        )
+        return self
+
+    def start_server(self) -> None:
+        """Start (or start again) the server of this cluster: same data, same port."""
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} "
             f"-c unix_socket_directories={self.folder} -c fsync=off -c max_connections=200"
@@ -89,18 +105,11 @@ class TemporaryPostgres:
             "60",
             "start",
         )
-        self._run(
-            "createdb",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self.port),
-            "-U",
-            "postgres",
-            self.database,
-            binaries=False,
-        )
-        return self
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server (``fast``: sessions are ended, their transactions rolled back),
+        keeping the cluster's data for :meth:`start_server`."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
 
     def stop(self) -> None:
         if self.data.exists():
