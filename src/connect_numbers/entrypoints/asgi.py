@@ -35,6 +35,9 @@ MAX_HEADER_BYTES = 64 << 10  # path, query and headers; an SDK sends about 1 KiB
 log = logging.getLogger("connect_numbers")
 
 
+_DRAIN_LIMIT = 4 * MAX_BODY_BYTES
+
+
 class BodyTooLarge(Exception):
     pass
 
@@ -102,6 +105,7 @@ def _headers(scope: Scope) -> dict[str, str]:
 async def _read_body(scope: Scope, receive: Receive) -> bytes:
     declared = next((v for k, v in scope["headers"] if k.lower() == b"content-length"), None)
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        await _drain(receive, int(declared))
         raise BodyTooLarge
     chunks: list[bytes] = []
     size = 0
@@ -110,10 +114,24 @@ async def _read_body(scope: Scope, receive: Receive) -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
+            await _drain(receive, size if message.get("more_body", False) else 0)
             raise BodyTooLarge
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+async def _drain(receive: Receive, expected: int) -> None:
+    """Read and drop a refused body of moderate size, so the client, still sending it,
+    gets the 413 rather than a reset connection; a larger one is cut off."""
+    if expected > _DRAIN_LIMIT:
+        return
+    received = 0
+    more = expected > 0
+    while more and received <= _DRAIN_LIMIT:
+        message = await receive()
+        received += len(message.get("body", b""))
+        more = bool(message.get("more_body", False))
 
 
 def _too_large() -> Response:
