@@ -23,6 +23,13 @@ from .targets import resolve_target
 __all__ = ["SearchPage", "SearchQuery", "search_available"]
 
 _BATCH = 64
+
+
+def _batch(limit: int, scanned: int) -> int:
+    """How many candidates to check next: a few more than a page first, then more."""
+    return min(_BATCH, max(2 * limit, 8) << min(scanned // 8, 3))
+
+
 _MAX_CANDIDATES = 4096  # per request; a page cut short carries a NextToken
 
 
@@ -91,7 +98,7 @@ def _search_synthetic(
     found: list[str] = []
     scanned = 0
     while len(found) < limit and scanned < _MAX_CANDIDATES:
-        batch = list(space.scan(start, after, _BATCH))
+        batch = list(space.scan(start, after, _batch(limit, scanned)))
         if not batch:
             return SearchPage(found, None)
         scanned += len(batch)

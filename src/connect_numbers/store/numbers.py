@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,6 +41,32 @@ _BY_ID = FastQuery(sa.select(phone_numbers).where(phone_numbers.c.id == sa.bindp
 _BY_E164 = FastQuery(sa.select(phone_numbers).where(phone_numbers.c.e164 == sa.bindparam("e164")))
 
 
+def _numbered(values: Sequence[str]) -> dict[str, str]:
+    return {f"v{i}": value for i, value in enumerate(values)}
+
+
+def _placeholders(count: int) -> list[sa.BindParameter[str]]:
+    return [sa.bindparam(f"v{i}") for i in range(count)]
+
+
+@lru_cache(maxsize=256)
+def _among_numbers(count: int) -> FastQuery:
+    """The numbers among ``count`` given E.164 numbers (one compiled query per count)."""
+    return FastQuery(sa.select(phone_numbers).where(phone_numbers.c.e164.in_(_placeholders(count))))
+
+
+@lru_cache(maxsize=256)
+def _among_cooling(count: int) -> FastQuery:
+    """Which of ``count`` given E.164 numbers are cooling at ``now``."""
+    return FastQuery(
+        sa.select(releases.c.e164).where(
+            releases.c.e164.in_(_placeholders(count)),
+            releases.c.cooldown_until > sa.bindparam("now"),
+            releases.c.restored_at.is_(None),
+        )
+    )
+
+
 def _row(number: PhoneNumber) -> dict[str, Any]:
     return {name: getattr(number, name) for name in _COLUMNS}
 
@@ -57,8 +84,10 @@ class SqlPhoneNumberRepository:
         return _number_from(row) if row is not None else None
 
     def among(self, e164s: Sequence[str]) -> list[PhoneNumber]:
-        query = sa.select(phone_numbers).where(phone_numbers.c.e164.in_(list(e164s)))
-        return [_number(row) for row in self._db.execute(query)]
+        if not e164s:
+            return []
+        query = _among_numbers(len(e164s))
+        return [_number_from(row) for row in query.rows(self._db, **_numbered(e164s))]
 
     def add(self, number: PhoneNumber) -> None:
         self._db.execute(sa.insert(phone_numbers).values(_row(number)))
@@ -141,12 +170,10 @@ class SqlReleaseRepository:
         )
 
     def cooling_among(self, e164s: Sequence[str], now: float) -> set[str]:
-        query = sa.select(releases.c.e164).where(
-            releases.c.e164.in_(list(e164s)),
-            releases.c.cooldown_until > now,
-            releases.c.restored_at.is_(None),
-        )
-        return set(self._db.execute(query).scalars())
+        if not e164s:
+            return set()
+        rows = _among_cooling(len(e164s)).rows(self._db, now=now, **_numbered(e164s))
+        return {row["e164"] for row in rows}
 
     def latest(self, e164: str) -> Release | None:
         query = (
@@ -225,8 +252,10 @@ class SqlQuotaRepository:
         self._db = connection
 
     def phone_numbers_per_instance(self, account_id: str, region: str) -> int:
-        row = self._db.execute(_quota_row(account_id, region)).first()
-        return int(row.phone_numbers_per_instance) if row else DEFAULT_PHONE_NUMBERS_PER_INSTANCE
+        row = _QUOTA.first(self._db, account_id=account_id, region=region)
+        if row is None:
+            return DEFAULT_PHONE_NUMBERS_PER_INSTANCE
+        return int(row["phone_numbers_per_instance"])
 
     def set_phone_numbers_per_instance(self, account_id: str, region: str, value: int) -> None:
         self._ensure(account_id, region)
@@ -250,8 +279,8 @@ class SqlQuotaRepository:
         )
 
     def claims_made(self, account_id: str, region: str) -> int:
-        row = self._db.execute(_quota_row(account_id, region)).first()
-        return int(row.claims_made) if row else 0
+        row = _QUOTA.first(self._db, account_id=account_id, region=region)
+        return int(row["claims_made"]) if row else 0
 
     def _ensure(self, account_id: str, region: str) -> None:
         if self._db.execute(_quota_row(account_id, region)).first() is None:
@@ -265,6 +294,19 @@ class SqlQuotaRepository:
             )
 
 
+_QUOTA = FastQuery(
+    sa.select(quotas).where(
+        quotas.c.account_id == sa.bindparam("account_id"),
+        quotas.c.region == sa.bindparam("region"),
+    )
+)
+_LOADED = FastQuery(
+    sa.select(inventory.c.e164)
+    .where(inventory.c.country == sa.bindparam("country"), inventory.c.type == sa.bindparam("type"))
+    .limit(1)
+)
+
+
 def _quota_row(account_id: str, region: str) -> Any:
     return sa.select(quotas).where(quotas.c.account_id == account_id, quotas.c.region == region)
 
@@ -274,12 +316,7 @@ class SqlInventoryRepository:
         self._db = connection
 
     def loaded(self, country: str, number_type: str) -> bool:
-        query = (
-            sa.select(inventory.c.e164)
-            .where(inventory.c.country == country, inventory.c.type == number_type)
-            .limit(1)
-        )
-        return self._db.execute(query).first() is not None
+        return _LOADED.first(self._db, country=country, type=number_type) is not None
 
     def contains(self, e164: str) -> tuple[str, str] | None:
         row = self._db.execute(sa.select(inventory).where(inventory.c.e164 == e164)).first()
