@@ -74,13 +74,34 @@ def _value(shape: Shape, value: Any) -> Any:
     return value
 
 
+_SCALARS = frozenset({"string", "integer", "long", "float", "double", "boolean"})
+_Plan = tuple[tuple[str, str, Shape | None], ...]
+_plans: dict[str, _Plan] = {}
+
+
+def _plan(shape: StructureShape) -> _Plan:
+    """(member, wire name, shape or None for a scalar written as is), once per shape."""
+    found = _plans.get(shape.name)
+    if found is None:
+        found = tuple(
+            (
+                name,
+                member.serialization.get("name", name),
+                None if member.type_name in _SCALARS else member,
+            )
+            for name, member in shape.members.items()
+        )
+        _plans[shape.name] = found
+    return found
+
+
 def _structure(shape: Shape, value: dict[str, Any]) -> dict[str, Any]:
     assert isinstance(shape, StructureShape)
     out: dict[str, Any] = {}
-    for name, member in shape.members.items():
+    for name, wire, member in _plan(shape):
         item = value.get(name)
         if item is not None:
-            out[member.serialization.get("name", name)] = _value(member, item)
+            out[wire] = item if member is None else _value(member, item)
     return out
 
 

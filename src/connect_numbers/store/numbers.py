@@ -30,7 +30,8 @@ _FAILED_CLAIM = sa.and_(
 
 
 def _number(row: Any) -> PhoneNumber:
-    return PhoneNumber(**{name: getattr(row, name) for name in _COLUMNS})
+    """A number from a row of ``select(phone_numbers)`` (columns in table order)."""
+    return PhoneNumber(**dict(zip(_COLUMNS, row, strict=True)))
 
 
 def _number_from(row: dict[str, Any]) -> PhoneNumber:
