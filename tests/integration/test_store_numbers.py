@@ -178,7 +178,7 @@ def test_a_restored_release_neither_cools_nor_counts(uow: SqlUnitOfWorkFactory) 
         work.commit()
     with uow(write=False) as work:
         assert work.releases.cooling_among(["+12065550100"], T0 + 10) == set()
-        assert work.releases.times_since(ACCOUNT, REGION, T0 - 1) == [T0 + 1]
+        assert list(work.releases.times_since(ACCOUNT, REGION, T0 - 1)) == [T0 + 1]
         latest = work.releases.latest("+12065550100")
         assert latest is not None
         assert latest.restored_at == T0 + 5
@@ -192,10 +192,10 @@ def test_times_since_excludes_a_release_exactly_at_since(uow: SqlUnitOfWorkFacto
         work.releases.add(release("+12065550109", T0 + 2, T0 + 102, account=OTHER))
         work.commit()
     with uow(write=False) as work:
-        assert work.releases.times_since(ACCOUNT, REGION, T0 - 0.5) == [T0, T0 + 1, T0 + 3]
-        assert work.releases.times_since(ACCOUNT, REGION, T0) == [T0 + 1, T0 + 3]
-        assert work.releases.times_since(ACCOUNT, REGION, T0 + 3) == []
-        assert work.releases.times_since(ACCOUNT, "us-west-2", T0 - 1) == []
+        assert list(work.releases.times_since(ACCOUNT, REGION, T0 - 0.5)) == [T0, T0 + 1, T0 + 3]
+        assert list(work.releases.times_since(ACCOUNT, REGION, T0)) == [T0 + 1, T0 + 3]
+        assert list(work.releases.times_since(ACCOUNT, REGION, T0 + 3)) == []
+        assert list(work.releases.times_since(ACCOUNT, "us-west-2", T0 - 1)) == []
 
 
 def test_latest_release_is_the_newest(uow: SqlUnitOfWorkFactory) -> None:
@@ -314,3 +314,19 @@ def test_a_unit_of_work_rolls_back_unless_committed(uow: SqlUnitOfWorkFactory) -
         work.commit()
     with uow(write=False) as work:
         assert work.numbers.get(number.id) == number
+
+
+def test_release_times_are_counted_and_indexed_without_loading_them_all(
+    uow: SqlUnitOfWorkFactory,
+) -> None:
+    with uow(write=True) as work:
+        for second in (5, 1, 3, 2, 4):
+            work.releases.add(release(f"+1206555010{second}", T0 + second, T0 + 1000))
+        work.commit()
+    with uow(write=False) as work:
+        times = work.releases.times_since(ACCOUNT, REGION, T0 + 1)
+        assert len(times) == 4
+        assert (times[0], times[1], times[-1]) == (T0 + 2, T0 + 3, T0 + 5)
+        assert list(times[1:3]) == [T0 + 3, T0 + 4]
+        with pytest.raises(IndexError):
+            times[4]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 import sqlalchemy as sa
 
@@ -196,19 +196,56 @@ class SqlReleaseRepository:
             .values(restored_at=now)
         )
 
-    def times_since(self, account_id: str, region: str, since: float) -> list[float]:
-        """Release times of the account in the region after ``since``, oldest first."""
-        query = (
-            sa.select(releases.c.released_at)
-            .where(
-                releases.c.account_id == account_id,
-                releases.c.region == region,
-                releases.c.released_at > since,
-                releases.c.restored_at.is_(None),
-            )
-            .order_by(releases.c.released_at)
-        )
-        return [float(t) for t in self._db.execute(query).scalars()]
+    def times_since(self, account_id: str, region: str, since: float) -> Sequence[float]:
+        """Release times of the account in the region after ``since``, oldest first.
+
+        A lazy sequence: its length is one COUNT, an item one indexed look-up, so the
+        churn rule never loads every release in the window.
+        """
+        return _ReleaseTimes(self._db, {"account_id": account_id, "region": region, "since": since})
+
+
+_IN_WINDOW = sa.and_(
+    releases.c.account_id == sa.bindparam("account_id"),
+    releases.c.region == sa.bindparam("region"),
+    releases.c.released_at > sa.bindparam("since"),
+    releases.c.restored_at.is_(None),
+)
+_COUNT_IN_WINDOW = FastQuery(sa.select(sa.func.count().label("n")).where(_IN_WINDOW))
+_NTH_IN_WINDOW = FastQuery(
+    sa.select(releases.c.released_at)
+    .where(_IN_WINDOW)
+    .order_by(releases.c.released_at)
+    .limit(1)
+    .offset(sa.bindparam("nth"))
+)
+
+
+class _ReleaseTimes(Sequence[float]):
+    def __init__(self, connection: sa.Connection, window: dict[str, Any]) -> None:
+        self._db = connection
+        self._window = window
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            row = _COUNT_IN_WINDOW.first(self._db, **self._window)
+            self._count = int(row["n"]) if row else 0
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[float]: ...
+    def __getitem__(self, index: int | slice) -> float | Sequence[float]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        row = _NTH_IN_WINDOW.first(self._db, nth=index, **self._window)
+        if row is None:
+            raise IndexError(index)
+        return float(row["released_at"])
 
 
 class SqlEventRepository:
@@ -268,9 +305,12 @@ class SqlQuotaRepository:
 
     def lock(self, account_id: str, region: str) -> int:
         """Serialize quota decisions of one account and region; returns claims made so far."""
-        self._ensure(account_id, region)
-        query = _quota_row(account_id, region).with_for_update()
-        return int(self._db.execute(query).one().claims_made)
+        row = _LOCK_QUOTA.first(self._db, account_id=account_id, region=region)
+        if row is None:
+            self._ensure(account_id, region)
+            row = _LOCK_QUOTA.first(self._db, account_id=account_id, region=region)
+        assert row is not None
+        return int(row["claims_made"])
 
     def count_claim(self, account_id: str, region: str) -> None:
         self._db.execute(
@@ -284,7 +324,7 @@ class SqlQuotaRepository:
         return int(row["claims_made"]) if row else 0
 
     def _ensure(self, account_id: str, region: str) -> None:
-        if self._db.execute(_quota_row(account_id, region)).first() is None:
+        if _QUOTA.first(self._db, account_id=account_id, region=region) is None:
             self._db.execute(
                 sa.insert(quotas).values(
                     account_id=account_id,
@@ -301,15 +341,12 @@ _QUOTA = FastQuery(
         quotas.c.region == sa.bindparam("region"),
     )
 )
+_LOCK_QUOTA = FastQuery(_QUOTA.statement.with_for_update())
 _LOADED = FastQuery(
     sa.select(inventory.c.e164)
     .where(inventory.c.country == sa.bindparam("country"), inventory.c.type == sa.bindparam("type"))
     .limit(1)
 )
-
-
-def _quota_row(account_id: str, region: str) -> Any:
-    return sa.select(quotas).where(quotas.c.account_id == account_id, quotas.c.region == region)
 
 
 class SqlInventoryRepository:
