@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import InvalidParameter
 
-__all__ = ["DEFAULT_PHONE_NUMBERS_PER_INSTANCE", "Config", "Throttling"]
+__all__ = ["DEFAULT_PHONE_NUMBERS_PER_INSTANCE", "Config", "Throttling", "finite"]
 
 DAY = 86_400
 HOUR = 3_600
@@ -75,13 +75,13 @@ _THROTTLING_FIELDS = {"rate", "burst"}
 def _number(key: str, value: Any, allowed: set[str]) -> float:
     if key not in allowed:
         raise InvalidParameter(f"Unknown configuration key: {key!r}")
-    number = _finite(value)
+    number = finite(value)
     if number is None or number < 0:
         raise InvalidParameter(f"Configuration {key!r} must be a number >= 0, not {value!r}")
     return number
 
 
-def _finite(value: Any) -> float | None:
+def finite(value: Any) -> float | None:
     """``value`` as a finite float, or None (booleans, text, NaN, infinities, huge integers)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from ..domain import clock as domain_clock
 from ..domain.clock import ClockState
-from ..domain.config import Config
+from ..domain.config import Config, finite
 from ..domain.errors import InvalidParameter
 from .context import Services
 
@@ -47,7 +46,7 @@ def _changed(state: ClockState, change: dict[str, Any], wall: float) -> ClockSta
         return ClockState()
     if key == "freeze" and isinstance(value, bool):
         return domain_clock.frozen(state, value, wall)
-    seconds = _finite(value)
+    seconds = finite(value)
     if key in ("advance_seconds", "set") and seconds is not None:
         if key == "set":
             changed = domain_clock.set_to(state, seconds, wall)
@@ -62,16 +61,6 @@ def _changed(state: ClockState, change: dict[str, Any], wall: float) -> ClockSta
 
 
 _LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z: later instants cannot be dates at all
-
-
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _reading(state: ClockState, wall: float) -> ClockReading:
