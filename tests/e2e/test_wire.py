@@ -86,6 +86,16 @@ def test_a_validation_error_names_the_member(raw: Any) -> None:
     assert "enum value set" in message
 
 
+def test_a_nul_character_in_an_id_is_a_validation_error_on_every_database(raw: Any) -> None:
+    message = assert_modeled_error(
+        raw("GET", "/instance/abc%00def"), 400, "InvalidRequestException"
+    )
+    assert "NUL" in message and "InstanceId" in message
+    body = json.dumps({**json.loads(NEW_INSTANCE), "InstanceAlias": "nul\u0000alias"})
+    message = assert_modeled_error(raw("PUT", "/instance", body), 400, "InvalidRequestException")
+    assert "InstanceAlias" in message
+
+
 def test_an_operation_that_models_invalid_parameter_gets_it(raw: Any) -> None:
     created = raw("PUT", "/instance", NEW_INSTANCE).json()
     path = "/tags/" + created["Arn"].replace(":", "%3A").replace("/", "%2F")
