@@ -15,6 +15,9 @@ from botocore.credentials import Credentials
 
 RawSender = Callable[..., httpx.Response]
 
+# tests/e2e/helpers.py holds shared asserting helpers: rewrite its asserts as in a test module.
+pytest.register_assert_rewrite("helpers")
+
 
 def send_signed(
     endpoint: str,

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 from botocore.exceptions import ClientError
+from helpers import code_of, new_instance
 
 from connect_numbers.testing.server import RunningServer
 
@@ -36,21 +37,6 @@ def client_for(connect_numbers: Any, key: dict[str, Any], region: str = "us-east
     return connect_numbers.client(
         region=region, access_key=key["access_key_id"], secret_key=key["secret_access_key"]
     )
-
-
-def create_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str]:
-    response = raised.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
 
 
 # --- accounts --------------------------------------------------------------------------------
@@ -119,7 +105,7 @@ def test_a_key_without_a_policy_is_issued_and_works_with_boto3(connect_numbers: 
     assert len(key["secret_access_key"]) == 40
     assert (key["account_id"], key["principal"], key["policy"]) == (ACCOUNT, "alice", None)
     mine = client_for(connect_numbers, key)
-    created = create_instance(mine, "issued")
+    created = new_instance(mine, "issued")
     assert f":{ACCOUNT}:instance/" in created["Arn"]
     listed = mine.list_instances()["InstanceSummaryList"]
     assert [i["Id"] for i in listed] == [created["Id"]]
@@ -220,7 +206,7 @@ def test_a_revoked_key_fails_at_once_with_unrecognized_client(
     assert response.json() == {"message": "The security token included in the request is invalid."}
     with pytest.raises(ClientError) as raised:
         mine.list_instances()
-    assert error_of(raised) == (403, "UnrecognizedClientException")
+    assert code_of(raised) == (403, "UnrecognizedClientException")
     assert client_for(connect_numbers, other).list_instances()["InstanceSummaryList"] == []
     listed = {
         k["access_key_id"]: k
@@ -258,7 +244,7 @@ def test_the_secret_never_appears_in_the_server_log(
     key = new_key(connect_numbers, policy=ALLOW_ALL)
     secret = key["secret_access_key"]
     mine = client_for(connect_numbers, key)
-    create_instance(mine, "logged")
+    new_instance(mine, "logged")
     mine.list_instances()
     options = {"access_key": key["access_key_id"]}
     raw("GET", "/instance", secret_key=secret[::-1], **options)  # a signature mismatch

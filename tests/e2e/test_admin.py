@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from botocore.exceptions import ClientError
+from helpers import new_instance
 
 from connect_numbers import __version__
 from connect_numbers.testing.server import RunningServer
@@ -159,12 +160,7 @@ def test_a_refused_config_update_changes_nothing(connect_numbers: Any) -> None:
 
 
 def test_reset_wipes_instances_clock_and_config(connect_numbers: Any, connect: Any) -> None:
-    created = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="to-be-wiped",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
+    created = new_instance(connect, "to-be-wiped")
     connect_numbers.advance(DAY)
     connect_numbers.config(cooldown_days=1)
     assert connect_numbers.admin("POST", "reset", {}) == {}

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from botocore.exceptions import ClientError
+from helpers import boto3_client
 
 from connect_numbers.entrypoints.server import ServerSettings, StartupError, build_app
 from connect_numbers.service import admin as admin_service
@@ -187,17 +188,7 @@ def test_beyond_loopback_the_test_key_is_unrecognized(
     exposed: tuple[RunningServer, str], connect_numbers: Any
 ) -> None:
     _, endpoint = exposed
-    import boto3
-    from botocore.config import Config
-
-    client = boto3.client(
-        "connect",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 1}),
-    )
+    client = boto3_client(endpoint)
     with pytest.raises(ClientError) as raised:
         client.list_instances()
     response = raised.value.response

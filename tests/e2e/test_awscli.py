@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import new_instance
 
 AWS = str(Path(sys.executable).with_name("aws"))
 
@@ -48,12 +49,7 @@ def aws(connect_numbers: Any, tmp_path: Path) -> Any:
 
 
 def test_the_aws_cli_claims_describes_and_releases(aws: Any, connect: Any) -> None:
-    desk = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="cli",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
+    desk = new_instance(connect, "cli")
     number = connect.search_available_phone_numbers(
         TargetArn=desk["Arn"], PhoneNumberCountryCode="US", PhoneNumberType="DID", MaxResults=1
     )["AvailableNumbersList"][0]["PhoneNumber"]
@@ -95,12 +91,7 @@ def test_the_aws_cli_claims_describes_and_releases(aws: Any, connect: Any) -> No
 
 
 def test_the_aws_cli_reports_a_refused_claim(aws: Any, connect: Any) -> None:
-    desk = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="cli-refused",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
+    desk = new_instance(connect, "cli-refused")
     code, _, stderr = aws(
         "claim-phone-number",
         "--instance-id",

@@ -8,41 +8,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import available, new_instance, set_quota
 
 DAY = 86_400
 WINDOW = 180 * DAY
 ACCOUNT = "000000000000"
-
-
-def set_quota(connect_numbers: Any, quota: int, region: str = "us-east-1") -> None:
-    path = f"quotas/{ACCOUNT}/{region}"
-    connect_numbers.admin("PUT", path, {"phone_numbers_per_instance": quota})
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
-
-
-def available(connect: Any, desk: dict[str, Any], count: int) -> list[str]:
-    found: list[str] = []
-    kwargs: dict[str, Any] = {
-        "TargetArn": desk["Arn"],
-        "PhoneNumberCountryCode": "US",
-        "PhoneNumberType": "DID",
-    }
-    while len(found) < count:
-        page = connect.search_available_phone_numbers(
-            MaxResults=min(10, count - len(found)), **kwargs
-        )
-        found += [n["PhoneNumber"] for n in page["AvailableNumbersList"]]
-        kwargs["NextToken"] = page["NextToken"]
-    return found
 
 
 def claim_all(connect: Any, desk: dict[str, Any], count: int) -> list[str]:

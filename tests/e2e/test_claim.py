@@ -8,58 +8,16 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import available, error_of, listed, new_instance
 
 DAY = 86_400
 ACCOUNT = "000000000000"
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
-
-
-def available(
-    connect: Any, target: dict[str, Any], count: int = 1, country: str = "US", kind: str = "DID"
-) -> list[str]:
-    """``count`` numbers that SearchAvailablePhoneNumbers offers for ``target``."""
-    found: list[str] = []
-    kwargs: dict[str, Any] = {
-        "TargetArn": target["Arn"],
-        "PhoneNumberCountryCode": country,
-        "PhoneNumberType": kind,
-    }
-    while len(found) < count:
-        page = connect.search_available_phone_numbers(
-            MaxResults=min(10, count - len(found)), **kwargs
-        )
-        found += [n["PhoneNumber"] for n in page["AvailableNumbersList"]]
-        kwargs["NextToken"] = page["NextToken"]
-    return found
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = raised.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
 
 
 def status_of(connect: Any, number_id: str) -> str:
     summary = connect.describe_phone_number(PhoneNumberId=number_id)["ClaimedPhoneNumberSummary"]
     status: str = summary["PhoneNumberStatus"]["Status"]
     return status
-
-
-def listed(connect: Any) -> list[str]:
-    summaries = connect.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"]
-    return [s["PhoneNumber"] for s in summaries]
 
 
 def raw_claim(raw: Any, body: dict[str, Any]) -> Any:

@@ -3,36 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from helpers import SCRIPT, answer, run
 
-SCRIPT = str(Path(sys.executable).with_name("connect-numbers"))
 ACCOUNT = "111111111111"
-
-
-def run(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_NUMBERS_")}
-    return subprocess.run(
-        [SCRIPT, "--endpoint", endpoint, *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env=environment,
-        check=False,
-    )
-
-
-def answer(endpoint: str, *args: str) -> Any:
-    done = run(endpoint, *args)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def client(endpoint: str, key: dict[str, str]) -> Any:

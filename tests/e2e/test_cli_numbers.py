@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import SCRIPT, answer, new_instance, run
 
-SCRIPT = str(Path(sys.executable).with_name("connect-numbers"))
 ACCOUNT = "000000000000"
 SEATTLE = [f"+120623456{i:02d}" for i in range(5)]
 
@@ -29,24 +26,6 @@ COMMANDS = [
 ]
 
 
-def run(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_NUMBERS_")}
-    return subprocess.run(
-        [SCRIPT, "--endpoint", endpoint, *args],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        env=environment,
-        check=False,
-    )
-
-
-def answer(endpoint: str, *args: str) -> Any:
-    done = run(endpoint, *args)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 def refused(endpoint: str, *args: str) -> str:
     done = run(endpoint, *args)
     assert done.returncode != 0
@@ -58,12 +37,7 @@ def refused(endpoint: str, *args: str) -> str:
 @pytest.fixture
 def claimed(connect: Any) -> dict[str, str]:
     """A US number claimed and then released by the local test account."""
-    target = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="cli-numbers",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )["Arn"]
+    target = new_instance(connect, "cli-numbers")["Arn"]
     number = connect.search_available_phone_numbers(
         TargetArn=target, PhoneNumberCountryCode="US", PhoneNumberType="DID", MaxResults=1
     )["AvailableNumbersList"][0]["PhoneNumber"]
@@ -141,12 +115,7 @@ def test_inventory_load_reads_a_csv_file(
     source.write_text("phone_number,country,type\n" + "".join(f"{n},US,DID\n" for n in SEATTLE))
     loaded = answer(connect_numbers.endpoint, "inventory", "load", str(source))
     assert loaded == {"received": 5, "added": 5, "already_present": 0, "buckets": {"US/DID": 5}}
-    target = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="cli-inventory",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )["Arn"]
+    target = new_instance(connect, "cli-inventory")["Arn"]
     offered = connect.search_available_phone_numbers(
         TargetArn=target, PhoneNumberCountryCode="US", PhoneNumberType="DID", MaxResults=10
     )["AvailableNumbersList"]

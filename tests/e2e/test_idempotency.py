@@ -7,20 +7,11 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import describe, error_of, listed, new_instance
 
 HOUR = 3_600
 DAY = 86_400
 ACCOUNT = "000000000000"
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
 
 
 def available(connect: Any, desk: dict[str, Any], count: int = 1) -> list[str]:
@@ -28,27 +19,6 @@ def available(connect: Any, desk: dict[str, Any], count: int = 1) -> list[str]:
         TargetArn=desk["Arn"], PhoneNumberCountryCode="US", PhoneNumberType="DID", MaxResults=count
     )
     return [n["PhoneNumber"] for n in page["AvailableNumbersList"]]
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = raised.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
-
-
-def listed(connect: Any) -> list[str]:
-    summaries = connect.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"]
-    return [s["PhoneNumber"] for s in summaries]
-
-
-def describe(connect: Any, number_id: str) -> dict[str, Any]:
-    summary: dict[str, Any] = connect.describe_phone_number(PhoneNumberId=number_id)[
-        "ClaimedPhoneNumberSummary"
-    ]
-    return summary
 
 
 def token() -> str:

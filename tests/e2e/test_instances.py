@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import error_of
 
 DAY = 86_400
 
@@ -21,15 +22,6 @@ def create(connect: Any, alias: str, **extra: Any) -> dict[str, Any]:
         **extra,
     )
     return answer
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = raised.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
 
 
 def test_a_created_instance_is_described_with_what_was_asked(connect: Any) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from botocore.exceptions import ClientError
+from helpers import new_instance
 
 PREFIX = "/_connect-numbers/"
 DAY = 86_400
@@ -24,12 +25,7 @@ def rows(numbers: list[str], country: str = "US", kind: str = "DID") -> list[dic
 
 @pytest.fixture
 def target(connect: Any) -> str:
-    created = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=f"inventory-{uuid.uuid4().hex[:8]}",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
+    created = new_instance(connect, f"inventory-{uuid.uuid4().hex[:8]}")
     arn: str = created["Arn"]
     return arn
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import new_instance, search
 
 from connect_numbers.entrypoints.operations import HANDLERS
 
@@ -31,23 +32,6 @@ class World:
     b_number: dict[str, Any]
 
 
-def create_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
-
-
-def search(connect: Any, target: dict[str, Any], **extra: Any) -> list[str]:
-    found = connect.search_available_phone_numbers(
-        TargetArn=target["Arn"], PhoneNumberCountryCode="US", PhoneNumberType="DID", **extra
-    )["AvailableNumbersList"]
-    return [n["PhoneNumber"] for n in found]
-
-
 @pytest.fixture
 def world(connect_numbers: Any) -> World:
     connect_numbers.admin("POST", "accounts", {"account_id": B_ACCOUNT})
@@ -56,8 +40,8 @@ def world(connect_numbers: Any) -> World:
     b = connect_numbers.client(
         access_key=issued["access_key_id"], secret_key=issued["secret_access_key"]
     )
-    a_desk = create_instance(a, "alpha-desk")
-    b_desk = create_instance(b, "beta-desk")
+    a_desk = new_instance(a, "alpha-desk")
+    b_desk = new_instance(b, "beta-desk")
     a.tag_resource(resourceArn=a_desk["Arn"], tags={"owner": "a"})
     a_e164 = search(a, a_desk, MaxResults=1)[0]
     a_number = a.claim_phone_number(
@@ -109,7 +93,7 @@ def not_found(call: Callable[..., Any], **params: Any) -> None:
 
 
 def create_instance_case(w: World) -> None:
-    created = create_instance(w.b, "gamma-desk")
+    created = new_instance(w.b, "gamma-desk")
     assert f":{B_ACCOUNT}:instance/" in created["Arn"]
     not_found(w.a.describe_instance, InstanceId=created["Id"])
 
@@ -266,7 +250,7 @@ def test_the_same_account_in_another_region_sees_none_of_it(world: World) -> Non
     )
     not_found(west.tag_resource, resourceArn=desk["Arn"], tags={"owner": "west"})
     not_found(west.list_tags_for_resource, resourceArn=number["PhoneNumberArn"])
-    west_desk = create_instance(west, "west-desk")
+    west_desk = new_instance(west, "west-desk")
     fresh = search(west, west_desk, MaxResults=1)[0]
     not_found(west.claim_phone_number, PhoneNumber=fresh, InstanceId=desk["Id"])
     not_found(west.claim_phone_number, PhoneNumber=fresh, TargetArn=desk["Arn"])

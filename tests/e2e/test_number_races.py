@@ -14,45 +14,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
+from helpers import available, boto3_client, new_instance, set_quota
 
 from processes import ServerProcess, admin, postgres_url, start_all
 
 ACCOUNT = "000000000000"
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
-
-
-def available(connect: Any, desk: dict[str, Any], count: int) -> list[str]:
-    found: list[str] = []
-    kwargs: dict[str, Any] = {
-        "TargetArn": desk["Arn"],
-        "PhoneNumberCountryCode": "US",
-        "PhoneNumberType": "DID",
-    }
-    while len(found) < count:
-        page = connect.search_available_phone_numbers(
-            MaxResults=min(10, count - len(found)), **kwargs
-        )
-        found += [n["PhoneNumber"] for n in page["AvailableNumbersList"]]
-        kwargs["NextToken"] = page["NextToken"]
-    return found
-
-
-def set_quota(connect_numbers: Any, quota: int) -> None:
-    path = f"quotas/{ACCOUNT}/us-east-1"
-    connect_numbers.admin("PUT", path, {"phone_numbers_per_instance": quota})
 
 
 def race(clients: list[Any], work: Callable[[int, Any], Any]) -> list[Any]:
@@ -210,17 +178,6 @@ def postgresql_pair(request: pytest.FixtureRequest) -> Iterator[list[str]]:
     with start_all([ServerProcess(url, workers=2), ServerProcess(url, workers=2)]) as both:
         yield [server.endpoint for server in both]
         both[0].admin("POST", "reset", {})
-
-
-def boto3_client(endpoint: str) -> Any:
-    return boto3.client(
-        "connect",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 1}),
-    )
 
 
 def _race_moves(clients: list[Any], round_: int) -> list[dict[str, Any]]:

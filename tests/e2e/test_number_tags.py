@@ -7,16 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from botocore.exceptions import ClientError
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
+from helpers import code_of, new_instance, tags_of
 
 
 def claim_one(connect: Any, **extra: Any) -> dict[str, Any]:
@@ -30,20 +21,10 @@ def claim_one(connect: Any, **extra: Any) -> dict[str, Any]:
     return claimed
 
 
-def tags_of(connect: Any, arn: str) -> dict[str, str]:
-    found: dict[str, str] = connect.list_tags_for_resource(resourceArn=arn)["tags"]
-    return found
-
-
 def described_tags(connect: Any, number_id: str) -> dict[str, str] | None:
     summary = connect.describe_phone_number(PhoneNumberId=number_id)["ClaimedPhoneNumberSummary"]
     found: dict[str, str] | None = summary.get("Tags")
     return found
-
-
-def code_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str]:
-    response = raised.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
 
 
 def test_tags_given_at_claim_are_described_and_listed(connect: Any) -> None:

@@ -9,36 +9,9 @@ from urllib.parse import quote
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import available, error_of, listed, new_instance
 
 ACCOUNT = "000000000000"
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
-
-
-def available(
-    connect: Any, desk: dict[str, Any], count: int = 1, country: str = "US", kind: str = "DID"
-) -> list[str]:
-    found: list[str] = []
-    kwargs: dict[str, Any] = {
-        "TargetArn": desk["Arn"],
-        "PhoneNumberCountryCode": country,
-        "PhoneNumberType": kind,
-    }
-    while len(found) < count:
-        page = connect.search_available_phone_numbers(
-            MaxResults=min(10, count - len(found)), **kwargs
-        )
-        found += [n["PhoneNumber"] for n in page["AvailableNumbersList"]]
-        kwargs["NextToken"] = page["NextToken"]
-    return found
 
 
 def claim(connect: Any, desk: dict[str, Any], number: str) -> str:
@@ -46,20 +19,6 @@ def claim(connect: Any, desk: dict[str, Any], number: str) -> str:
         "PhoneNumberId"
     ]
     return number_id
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = raised.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
-
-
-def v2(connect: Any, **filters: Any) -> list[str]:
-    summaries = connect.list_phone_numbers_v2(**filters)["ListPhoneNumbersSummaryList"]
-    return [s["PhoneNumber"] for s in summaries]
 
 
 @pytest.fixture
@@ -82,29 +41,29 @@ def test_without_filters_every_number_of_the_region_is_listed_in_e164_order(
     connect: Any, spread: dict[str, Any]
 ) -> None:
     expected = sorted([spread["us_did"], spread["us_free"], spread["gb_did"], spread["b_did"]])
-    assert v2(connect) == expected
+    assert listed(connect) == expected
 
 
 def test_a_listing_filters_by_target_arn_and_by_instance_id(
     connect: Any, spread: dict[str, Any]
 ) -> None:
     on_a = sorted([spread["us_did"], spread["us_free"], spread["gb_did"]])
-    assert v2(connect, TargetArn=spread["a"]["Arn"]) == on_a
-    assert v2(connect, InstanceId=spread["a"]["Id"]) == on_a
-    assert v2(connect, InstanceId=spread["b"]["Id"]) == [spread["b_did"]]
+    assert listed(connect, TargetArn=spread["a"]["Arn"]) == on_a
+    assert listed(connect, InstanceId=spread["a"]["Id"]) == on_a
+    assert listed(connect, InstanceId=spread["b"]["Id"]) == [spread["b_did"]]
 
 
 def test_a_listing_filters_by_country_type_and_prefix(connect: Any, spread: dict[str, Any]) -> None:
-    assert v2(connect, PhoneNumberCountryCodes=["GB"]) == [spread["gb_did"]]
-    assert v2(connect, PhoneNumberTypes=["TOLL_FREE"]) == [spread["us_free"]]
+    assert listed(connect, PhoneNumberCountryCodes=["GB"]) == [spread["gb_did"]]
+    assert listed(connect, PhoneNumberTypes=["TOLL_FREE"]) == [spread["us_free"]]
     us_dids = sorted([spread["us_did"], spread["b_did"]])
-    assert v2(connect, PhoneNumberCountryCodes=["US"], PhoneNumberTypes=["DID"]) == us_dids
-    assert v2(connect, PhoneNumberCountryCodes=["US", "GB"], PhoneNumberTypes=["DID"]) == sorted(
-        [*us_dids, spread["gb_did"]]
-    )
-    assert v2(connect, PhoneNumberPrefix="+44") == [spread["gb_did"]]
-    assert v2(connect, PhoneNumberPrefix=spread["us_free"]) == [spread["us_free"]]
-    assert v2(connect, InstanceId=spread["b"]["Id"], PhoneNumberTypes=["TOLL_FREE"]) == []
+    assert listed(connect, PhoneNumberCountryCodes=["US"], PhoneNumberTypes=["DID"]) == us_dids
+    assert listed(
+        connect, PhoneNumberCountryCodes=["US", "GB"], PhoneNumberTypes=["DID"]
+    ) == sorted([*us_dids, spread["gb_did"]])
+    assert listed(connect, PhoneNumberPrefix="+44") == [spread["gb_did"]]
+    assert listed(connect, PhoneNumberPrefix=spread["us_free"]) == [spread["us_free"]]
+    assert listed(connect, InstanceId=spread["b"]["Id"], PhoneNumberTypes=["TOLL_FREE"]) == []
 
 
 def test_a_listing_shows_what_describe_shows(connect: Any, spread: dict[str, Any]) -> None:

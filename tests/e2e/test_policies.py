@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import new_instance
 
 ACCOUNT = "111111111111"
 ANY_NUMBER = "arn:aws:connect:*:*:phone-number/*"
@@ -54,16 +55,6 @@ def owner(key: Keys) -> Any:
     return key()[0]
 
 
-def create_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
-
-
 def available(connect: Any, instance: dict[str, Any], count: int = 1) -> list[str]:
     found = connect.search_available_phone_numbers(
         TargetArn=instance["Arn"],
@@ -106,7 +97,7 @@ def numbers_of(connect: Any) -> list[str]:
 def test_a_denied_release_is_403_access_denied_and_the_number_stays_claimed(
     raw: Any, key: Keys, owner: Any
 ) -> None:
-    desk = create_instance(owner, "desk")
+    desk = new_instance(owner, "desk")
     claimed = claim(owner, desk)
     _, restricted = key(allow("connect:*"), deny("connect:ReleasePhoneNumber", ANY_NUMBER))
     signing = {
@@ -125,7 +116,7 @@ def test_a_denied_release_is_403_access_denied_and_the_number_stays_claimed(
 
 
 def test_a_key_denied_one_action_may_still_take_the_others(key: Keys, owner: Any) -> None:
-    desk = create_instance(owner, "desk")
+    desk = new_instance(owner, "desk")
     claimed = claim(owner, desk)
     restricted, _ = key(allow("connect:*"), deny("connect:ReleasePhoneNumber", ANY_NUMBER))
     restricted.update_phone_number_metadata(
@@ -140,7 +131,7 @@ def test_a_key_denied_one_action_may_still_take_the_others(key: Keys, owner: Any
 def test_an_action_wildcard_allows_every_matching_operation_and_no_other(
     key: Keys, owner: Any
 ) -> None:
-    desk = create_instance(owner, "desk")
+    desk = new_instance(owner, "desk")
     claimed = claim(owner, desk)
     reader, _ = key(allow("connect:Describe*"))
     reader.describe_instance(InstanceId=desk["Id"])
@@ -152,7 +143,7 @@ def test_an_action_wildcard_allows_every_matching_operation_and_no_other(
 
 
 def test_an_action_is_matched_without_regard_to_case(key: Keys, owner: Any) -> None:
-    desk = create_instance(owner, "desk")
+    desk = new_instance(owner, "desk")
     reader, _ = key(allow("CONNECT:describeinstance"))
     assert reader.describe_instance(InstanceId=desk["Id"])["Instance"]["Id"] == desk["Id"]
 
@@ -160,10 +151,10 @@ def test_an_action_is_matched_without_regard_to_case(key: Keys, owner: Any) -> N
 def test_a_resource_wildcard_allows_matching_resources_only(
     key: Keys, owner: Any, connect_numbers: Any
 ) -> None:
-    east = create_instance(owner, "east")
+    east = new_instance(owner, "east")
     claimed = claim(owner, east)
     west_owner, _ = key(region="us-west-2")
-    west = create_instance(west_owner, "west")
+    west = new_instance(west_owner, "west")
     pattern = "arn:aws:connect:us-east-1:*:instance/*"
     east_key, issued = key(allow("connect:*", pattern))
     east_key.describe_instance(InstanceId=east["Id"])
@@ -180,14 +171,14 @@ def test_a_resource_wildcard_allows_matching_resources_only(
 
 @pytest.mark.parametrize("deny_first", [True, False])
 def test_an_explicit_deny_wins_over_an_allow(key: Keys, owner: Any, deny_first: bool) -> None:
-    desk = create_instance(owner, "desk")
+    desk = new_instance(owner, "desk")
     statements = [allow("connect:DescribeInstance"), deny("connect:Describe*")]
     restricted, _ = key(*(reversed(statements) if deny_first else statements))
     denied(restricted.describe_instance, InstanceId=desk["Id"])
 
 
 def test_without_a_matching_allow_an_action_is_denied(key: Keys, owner: Any) -> None:
-    desk = create_instance(owner, "desk")
+    desk = new_instance(owner, "desk")
     lister, _ = key(allow("connect:ListInstances"))
     assert [i["Id"] for i in lister.list_instances()["InstanceSummaryList"]] == [desk["Id"]]
     message = denied(lister.describe_instance, InstanceId=desk["Id"])
@@ -198,8 +189,8 @@ def test_without_a_matching_allow_an_action_is_denied(key: Keys, owner: Any) -> 
 
 
 def test_a_deny_on_one_instance_guards_claims_into_it_only(key: Keys, owner: Any) -> None:
-    guarded = create_instance(owner, "guarded")
-    open_desk = create_instance(owner, "open")
+    guarded = new_instance(owner, "guarded")
+    open_desk = new_instance(owner, "open")
     restricted, _ = key(allow("connect:*"), deny("connect:ClaimPhoneNumber", guarded["Arn"]))
     number = available(owner, guarded)[0]
     denied(restricted.claim_phone_number, PhoneNumber=number, InstanceId=guarded["Id"])
@@ -212,7 +203,7 @@ def test_a_deny_on_one_instance_guards_claims_into_it_only(key: Keys, owner: Any
 def test_a_deny_on_phone_numbers_guards_their_tags_and_not_the_instances(
     key: Keys, owner: Any
 ) -> None:
-    desk = create_instance(owner, "desk")
+    desk = new_instance(owner, "desk")
     claimed = claim(owner, desk)
     restricted, _ = key(allow("connect:*"), deny("connect:TagResource", ANY_NUMBER))
     restricted.tag_resource(resourceArn=desk["Arn"], tags={"k": "v"})
@@ -222,8 +213,8 @@ def test_a_deny_on_phone_numbers_guards_their_tags_and_not_the_instances(
 
 def test_a_key_without_a_policy_may_do_everything_in_its_account(key: Keys) -> None:
     free, _ = key()
-    desk = create_instance(free, "desk")
-    other = create_instance(free, "other")
+    desk = new_instance(free, "desk")
+    other = new_instance(free, "other")
     assert len(free.list_instances()["InstanceSummaryList"]) == 2
     number = available(free, desk)[0]
     claimed = free.claim_phone_number(PhoneNumber=number, InstanceId=desk["Id"])
@@ -245,7 +236,7 @@ def test_a_key_without_a_policy_may_do_everything_in_its_account(key: Keys) -> N
 def test_a_denied_claim_changes_nothing(
     raw: Any, key: Keys, owner: Any, connect_numbers: Any
 ) -> None:
-    desk = create_instance(owner, "desk")
+    desk = new_instance(owner, "desk")
     number = available(owner, desk)[0]
     _, restricted = key(allow("connect:*"), deny("connect:ClaimPhoneNumber"))
     token = str(uuid.uuid4())

@@ -8,41 +8,16 @@ from urllib.parse import quote
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import error_of, new_instance, search
 
 DAY = 86_400
 ACCOUNT = "000000000000"
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
-
-
-def search(connect: Any, desk: dict[str, Any], **extra: Any) -> list[str]:
-    page = connect.search_available_phone_numbers(
-        TargetArn=desk["Arn"], PhoneNumberCountryCode="US", PhoneNumberType="DID", **extra
-    )
-    return [n["PhoneNumber"] for n in page["AvailableNumbersList"]]
 
 
 def claim_one(connect: Any, desk: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     number = search(connect, desk, MaxResults=1)[0]
     claimed: dict[str, Any] = connect.claim_phone_number(PhoneNumber=number, InstanceId=desk["Id"])
     return number, claimed
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = raised.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
 
 
 def assert_gone(connect: Any, desk: dict[str, Any], claimed: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import phonenumbers
 import pytest
 from botocore.exceptions import ClientError
+from helpers import new_instance
 
 from connect_numbers.domain.pagination import encode_token
 
@@ -23,12 +24,7 @@ DID_KINDS = {
 
 @pytest.fixture
 def target(connect: Any) -> str:
-    created = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=f"search-{uuid.uuid4().hex[:8]}",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
+    created = new_instance(connect, f"search-{uuid.uuid4().hex[:8]}")
     arn: str = created["Arn"]
     return arn
 
@@ -275,12 +271,7 @@ def test_a_number_held_by_another_account_is_never_offered(
     connect_numbers: Any, connect: Any, target: str
 ) -> None:
     other = other_account(connect_numbers)
-    other_target = other.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="other-account",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )["Arn"]
+    other_target = new_instance(other, "other-account")["Arn"]
     number = numbers(search(connect, target, MaxResults=1))[0]
     assert numbers(search(other, other_target, PhoneNumberPrefix=number)) == [number]
     connect.claim_phone_number(TargetArn=target, PhoneNumber=number)
@@ -291,12 +282,7 @@ def test_a_failed_claim_is_offered_again_to_its_account_only(
     connect_numbers: Any, connect: Any, target: str
 ) -> None:
     other = other_account(connect_numbers)
-    other_target = other.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="other-account",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )["Arn"]
+    other_target = new_instance(other, "other-account")["Arn"]
     connect_numbers.admin("PUT", "quotas/000000000000/us-east-1", {"phone_numbers_per_instance": 1})
     first, second = numbers(search(connect, target, MaxResults=2))
     connect.claim_phone_number(TargetArn=target, PhoneNumber=first)

@@ -6,28 +6,14 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import code_of, new_instance, tags_of
 
 
 @pytest.fixture
 def arn(connect: Any) -> str:
-    created = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="tagged",
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
+    created = new_instance(connect, "tagged")
     value: str = created["Arn"]
     return value
-
-
-def tags_of(connect: Any, arn: str) -> dict[str, str]:
-    found: dict[str, str] = connect.list_tags_for_resource(resourceArn=arn)["tags"]
-    return found
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str]:
-    response = raised.value.response
-    return response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Code"]
 
 
 def test_a_new_instance_has_no_tags(connect: Any, arn: str) -> None:
@@ -61,7 +47,7 @@ def test_fifty_tags_are_allowed_and_the_fifty_first_is_refused(connect: Any, arn
     connect.tag_resource(resourceArn=arn, tags={f"k{i}": "v" for i in range(50)})
     with pytest.raises(ClientError) as raised:
         connect.tag_resource(resourceArn=arn, tags={"one-more": "v"})
-    assert error_of(raised) == (400, "InvalidParameterException")
+    assert code_of(raised) == (400, "InvalidParameterException")
     assert "50" in raised.value.response["Error"]["Message"]
     assert len(tags_of(connect, arn)) == 50
     connect.tag_resource(resourceArn=arn, tags={"k0": "replaced"})
@@ -72,14 +58,14 @@ def test_more_than_fifty_tags_in_one_request_are_refused(connect: Any, arn: str)
     # boto3 checks only the map's minimum size: the maximum is the server's to enforce
     with pytest.raises(ClientError) as raised:
         connect.tag_resource(resourceArn=arn, tags={f"k{i}": "v" for i in range(51)})
-    assert error_of(raised) == (400, "InvalidParameterException")
+    assert code_of(raised) == (400, "InvalidParameterException")
     assert tags_of(connect, arn) == {}
 
 
 def test_the_aws_prefix_is_reserved(connect: Any, arn: str) -> None:
     with pytest.raises(ClientError) as raised:
         connect.tag_resource(resourceArn=arn, tags={"aws:owner": "me"})
-    assert error_of(raised) == (400, "InvalidParameterException")
+    assert code_of(raised) == (400, "InvalidParameterException")
     assert "tags.key" in raised.value.response["Error"]["Message"]
     assert tags_of(connect, arn) == {}
 
@@ -103,33 +89,33 @@ def test_a_malformed_arn_is_not_found(connect: Any, bad: str) -> None:
     for method, extra in calls:
         with pytest.raises(ClientError) as raised:
             getattr(connect, method)(resourceArn=bad, **extra)
-        assert error_of(raised) == (404, "ResourceNotFoundException")
+        assert code_of(raised) == (404, "ResourceNotFoundException")
 
 
 def test_an_arn_with_a_sub_resource_is_not_found(connect: Any, arn: str) -> None:
     with pytest.raises(ClientError) as raised:
         connect.list_tags_for_resource(resourceArn=f"{arn}/phone-number/x")
-    assert error_of(raised) == (404, "ResourceNotFoundException")
+    assert code_of(raised) == (404, "ResourceNotFoundException")
 
 
 def test_an_arn_of_another_region_is_not_found(connect: Any, arn: str) -> None:
     foreign = arn.replace("us-east-1", "us-west-2")
     with pytest.raises(ClientError) as raised:
         connect.tag_resource(resourceArn=foreign, tags={"a": "b"})
-    assert error_of(raised) == (404, "ResourceNotFoundException")
+    assert code_of(raised) == (404, "ResourceNotFoundException")
 
 
 def test_a_client_in_another_region_cannot_see_the_tags(connect_numbers: Any, arn: str) -> None:
     west = connect_numbers.client(region="us-west-2")
     with pytest.raises(ClientError) as raised:
         west.list_tags_for_resource(resourceArn=arn)
-    assert error_of(raised) == (404, "ResourceNotFoundException")
+    assert code_of(raised) == (404, "ResourceNotFoundException")
 
 
 def test_an_arn_of_another_account_is_not_found(connect: Any, arn: str) -> None:
     with pytest.raises(ClientError) as raised:
         connect.list_tags_for_resource(resourceArn=arn.replace("000000000000", "111111111111"))
-    assert error_of(raised) == (404, "ResourceNotFoundException")
+    assert code_of(raised) == (404, "ResourceNotFoundException")
 
 
 def test_the_tags_of_a_deleted_instance_are_gone(connect: Any, arn: str) -> None:
@@ -137,7 +123,7 @@ def test_the_tags_of_a_deleted_instance_are_gone(connect: Any, arn: str) -> None
     connect.delete_instance(InstanceId=arn.rsplit("/", 1)[1])
     with pytest.raises(ClientError) as raised:
         connect.list_tags_for_resource(resourceArn=arn)
-    assert error_of(raised) == (404, "ResourceNotFoundException")
+    assert code_of(raised) == (404, "ResourceNotFoundException")
 
 
 def test_boto3_sends_the_arn_percent_encoded_and_it_works(connect: Any, arn: str) -> None:

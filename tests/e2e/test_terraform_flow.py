@@ -6,16 +6,7 @@ import uuid
 from typing import Any
 
 from botocore.exceptions import ClientError
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
+from helpers import new_instance
 
 
 def poll_status(connect_numbers: Any, connect: Any, number_id: str, polls: int) -> list[str]:

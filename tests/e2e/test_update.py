@@ -7,18 +7,9 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from helpers import describe, error_of, new_instance
 
 ACCOUNT = "000000000000"
-
-
-def new_instance(connect: Any, alias: str) -> dict[str, Any]:
-    created: dict[str, Any] = connect.create_instance(
-        IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias=alias,
-        InboundCallsEnabled=True,
-        OutboundCallsEnabled=True,
-    )
-    return created
 
 
 def claim_one(connect: Any, desk: dict[str, Any]) -> dict[str, Any]:
@@ -27,22 +18,6 @@ def claim_one(connect: Any, desk: dict[str, Any]) -> dict[str, Any]:
     )["AvailableNumbersList"][0]["PhoneNumber"]
     claimed: dict[str, Any] = connect.claim_phone_number(PhoneNumber=number, InstanceId=desk["Id"])
     return {**claimed, "PhoneNumber": number}
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[int, str, str]:
-    response = raised.value.response
-    return (
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-    )
-
-
-def describe(connect: Any, number_id: str) -> dict[str, Any]:
-    summary: dict[str, Any] = connect.describe_phone_number(PhoneNumberId=number_id)[
-        "ClaimedPhoneNumberSummary"
-    ]
-    return summary
 
 
 def on(connect: Any, desk: dict[str, Any]) -> list[str]:
