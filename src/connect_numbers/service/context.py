@@ -14,7 +14,7 @@ from ..domain.idempotency import IdempotencyRecord, fingerprint, replayable
 from ..domain.inventory import SyntheticInventory
 from .ports import UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["Caller", "Services", "Tx", "idempotent", "transaction"]
+__all__ = ["Caller", "Services", "Tx", "idempotent", "parameters_of", "transaction"]
 
 Result = TypeVar("Result")
 
@@ -54,6 +54,11 @@ def transaction(services: Services, *, write: bool) -> Iterator[Tx]:
     with services.uow(write=write) as uow:
         clock, config = uow.settings.load()
         yield Tx(uow, clock_now(clock, services.wall()), config, services.inventory)
+
+
+def parameters_of(command: Any) -> dict[str, Any]:
+    """A command's parameters as an idempotency fingerprint sees them: all but the token."""
+    return {k: v for k, v in asdict(command).items() if k != "client_token"}
 
 
 def idempotent(

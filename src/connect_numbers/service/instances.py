@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ..domain import instances as domain
 from ..domain.errors import InvalidParameter, InvalidRequest
 from ..domain.instances import Instance
 from ..domain.pagination import decode_token, encode_token
-from .context import Caller, Services, Tx, idempotent, transaction
+from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
 from .phone_numbers import release_number
 from .targets import find_instance
 
@@ -49,13 +49,12 @@ class InstancePage:
 
 def create_instance(services: Services, caller: Caller, command: CreateInstance) -> Created:
     with transaction(services, write=True) as tx:
-        parameters = {k: v for k, v in asdict(command).items() if k != "client_token"}
         created = idempotent(
             tx,
             caller,
             "CreateInstance",
             command.client_token,
-            parameters,
+            parameters_of(command),
             Created,
             lambda: _create(tx, caller, command),
         )

@@ -22,7 +22,7 @@ from ..domain.phone_numbers import (
     not_available,
     target_limit_failure,
 )
-from .context import Caller, Services, Tx, idempotent, transaction
+from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
 from .inventory import classify_claimable
 from .targets import resolve_target
 
@@ -71,10 +71,6 @@ class NumberPage:
     next_token: str | None
 
 
-def _parameters(command: Any) -> dict[str, Any]:
-    return {k: v for k, v in asdict(command).items() if k != "client_token"}
-
-
 def claim_phone_number(services: Services, caller: Caller, command: ClaimPhoneNumber) -> Claimed:
     check_claim_token(command.client_token)
     with transaction(services, write=True) as tx:
@@ -83,7 +79,7 @@ def claim_phone_number(services: Services, caller: Caller, command: ClaimPhoneNu
             caller,
             "ClaimPhoneNumber",
             command.client_token,
-            _parameters(command),
+            parameters_of(command),
             Claimed,
             lambda: _claim(tx, caller, command),
         )

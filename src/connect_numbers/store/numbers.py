@@ -18,6 +18,7 @@ from .tables import events, inventory, phone_numbers, quotas, releases
 __all__ = [
     "SqlEventRepository",
     "SqlInventoryRepository",
+    "SqlLockedPhoneNumberRepository",
     "SqlPhoneNumberRepository",
     "SqlQuotaRepository",
     "SqlReleaseRepository",
@@ -137,6 +138,34 @@ def _filtered(query: Any, where: NumberFilter) -> Any:
     if where.prefix:
         query = query.where(phone_numbers.c.e164.startswith(where.prefix, autoescape=True))
     return query
+
+
+class SqlLockedPhoneNumberRepository(SqlPhoneNumberRepository):
+    """Numbers read FOR UPDATE, for write transactions (see store/unit_of_work.py)."""
+
+    def get(self, number_id: str) -> PhoneNumber | None:
+        found = _LOCK_BY_ID.rows(self._db, id=number_id)
+        return _number_from(found[0]) if found else None
+
+    def by_e164(self, e164: str) -> PhoneNumber | None:
+        found = _LOCK_BY_E164.rows(self._db, e164=e164)
+        return _number_from(found[0]) if found else None
+
+    def on_target(self, target_arn: str) -> list[PhoneNumber]:
+        return [_number_from(row) for row in _LOCK_ON_TARGET.rows(self._db, target_arn=target_arn)]
+
+
+def _locking(column: Any) -> FastQuery:
+    """Numbers whose ``column`` equals the bound parameter of that name, locked."""
+    where = column == sa.bindparam(column.name)
+    return FastQuery(
+        sa.select(phone_numbers).where(where).order_by(phone_numbers.c.id).with_for_update()
+    )
+
+
+_LOCK_BY_ID = _locking(phone_numbers.c.id)
+_LOCK_BY_E164 = _locking(phone_numbers.c.e164)
+_LOCK_ON_TARGET = _locking(phone_numbers.c.target_arn)
 
 
 def _release(row: Any) -> Release:

@@ -19,18 +19,16 @@ from __future__ import annotations
 import contextlib
 import threading
 from types import TracebackType
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import Contention
 from ..domain.idempotency import IdempotencyRecord
-from ..domain.phone_numbers import PhoneNumber
-from ._fast import FastQuery
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
+    SqlLockedPhoneNumberRepository,
     SqlPhoneNumberRepository,
     SqlQuotaRepository,
     SqlReleaseRepository,
@@ -43,7 +41,7 @@ from .repositories import (
     SqlSettingsRepository,
     SqlTagRepository,
 )
-from .tables import metadata, phone_numbers
+from .tables import metadata
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
@@ -70,7 +68,7 @@ class SqlUnitOfWork:
         self.access_keys = SqlAccessKeyRepository(connection)
         self.accounts = SqlAccountRepository(connection)
         self.numbers = (
-            _LockedPhoneNumberRepository(connection)
+            SqlLockedPhoneNumberRepository(connection)
             if self._write
             else SqlPhoneNumberRepository(connection)
         )
@@ -103,38 +101,6 @@ class SqlUnitOfWork:
         """Delete every row of every table (the schema stays)."""
         for table in reversed(metadata.sorted_tables):
             self._connection.execute(sa.delete(table))
-
-
-class _LockedPhoneNumberRepository(SqlPhoneNumberRepository):
-    """Numbers read FOR UPDATE, for write transactions (see the module docstring)."""
-
-    def get(self, number_id: str) -> PhoneNumber | None:
-        found = _LOCK_BY_ID.rows(self._db, id=number_id)
-        return _number(found[0]) if found else None
-
-    def by_e164(self, e164: str) -> PhoneNumber | None:
-        found = _LOCK_BY_E164.rows(self._db, e164=e164)
-        return _number(found[0]) if found else None
-
-    def on_target(self, target_arn: str) -> list[PhoneNumber]:
-        return [_number(row) for row in _LOCK_ON_TARGET.rows(self._db, target_arn=target_arn)]
-
-
-def _locking(column: Any) -> FastQuery:
-    """Numbers whose ``column`` equals the bound parameter of that name, locked."""
-    where = column == sa.bindparam(column.name)
-    return FastQuery(
-        sa.select(phone_numbers).where(where).order_by(phone_numbers.c.id).with_for_update()
-    )
-
-
-_LOCK_BY_ID = _locking(phone_numbers.c.id)
-_LOCK_BY_E164 = _locking(phone_numbers.c.e164)
-_LOCK_ON_TARGET = _locking(phone_numbers.c.target_arn)
-
-
-def _number(row: dict[str, Any]) -> PhoneNumber:
-    return PhoneNumber(**{column.name: row[column.name] for column in phone_numbers.columns})
 
 
 class _LockedIdempotencyRepository(SqlIdempotencyRepository):
