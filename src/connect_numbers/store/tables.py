@@ -15,6 +15,7 @@ __all__ = [
     "accounts",
     "events",
     "idempotency",
+    "instance_replicas",
     "instances",
     "inventory",
     "metadata",
@@ -23,6 +24,7 @@ __all__ = [
     "releases",
     "settings",
     "tags",
+    "traffic_distribution_groups",
 ]
 
 metadata = sa.MetaData()
@@ -65,6 +67,7 @@ quotas = sa.Table(
 )
 
 instances = sa.Table(
+    "instance_replicas",
     "instances",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
@@ -80,6 +83,45 @@ instances = sa.Table(
     sa.Column("created_at", sa.Double, nullable=False),
     sa.Column("settles_at", sa.Double, nullable=False),
     sa.Index("ix_instances_scope", "account_id", "region", "created_at", "id"),
+)
+
+instance_replicas = sa.Table(
+    "instance_replicas",
+    metadata,
+    sa.Column("instance_id", sa.String(36), primary_key=True),
+    sa.Column("region", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("arn", sa.String(256), nullable=False, unique=True),
+    sa.Column("alias", sa.String(64), nullable=True),
+    sa.Column("alias_key", sa.String(64), nullable=True, unique=True),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("settles_at", sa.Double, nullable=False),
+    sa.Index("ix_instance_replicas_scope", "account_id", "region", "created_at", "instance_id"),
+)
+
+# A group spans the two regions of a replicated instance; ``region`` is its home.
+# ``distribution`` holds the three configs of UpdateTrafficDistribution
+# ({"telephony": {region: percent}, "sign_in": {...}, "agent": {...}}).
+traffic_distribution_groups = sa.Table(
+    "traffic_distribution_groups",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("region", sa.String(32), nullable=False),
+    sa.Column("instance_id", sa.String(36), nullable=False),
+    sa.Column("arn", sa.String(256), nullable=False, unique=True),
+    sa.Column("name", sa.String(128), nullable=False),
+    sa.Column("description", sa.String(250), nullable=True),
+    sa.Column("is_default", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("settles_at", sa.Double, nullable=False),
+    sa.Column("distribution", sa.JSON, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=True),
+    sa.Column("update_settles_at", sa.Double, nullable=True),
+    sa.Column("deleted_at", sa.Double, nullable=True),
+    sa.Column("delete_settles_at", sa.Double, nullable=True),
+    sa.UniqueConstraint("instance_id", "name", name="uq_tdg_instance_name"),
+    sa.Index("ix_tdgs_scope", "account_id", "created_at", "id"),
 )
 
 tags = sa.Table(
