@@ -67,7 +67,6 @@ quotas = sa.Table(
 )
 
 instances = sa.Table(
-    "instance_replicas",
     "instances",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
