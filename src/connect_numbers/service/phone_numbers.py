@@ -33,6 +33,7 @@ __all__ = [
     "claim_phone_number",
     "describe_phone_number",
     "find_number",
+    "find_visible_number",
     "list_phone_numbers",
     "release_phone_number",
     "update_phone_number",
@@ -187,6 +188,11 @@ def find_number(tx: Tx, caller: Caller, id_or_arn: str, *, any_region: bool = Fa
     return number
 
 
+def find_visible_number(tx: Tx, caller: Caller, id_or_arn: str) -> PhoneNumber:
+    """The number as DescribePhoneNumber and flow association see it from the caller's region."""
+    return find_number(tx, caller, id_or_arn)
+
+
 def _home_region(number: PhoneNumber, caller: Caller, operation: str) -> None:
     if number.region != caller.region:
         raise InvalidParameter(
@@ -200,7 +206,7 @@ def describe_phone_number(
 ) -> tuple[PhoneNumber, str, str | None, dict[str, str]]:
     """The number, its status and status message now, and its tags."""
     with transaction(services, write=False) as tx:
-        number = find_number(tx, caller, id_or_arn)
+        number = find_visible_number(tx, caller, id_or_arn)
         status = number.status(tx.now)
         return number, status, number.status_message(tx.now), tx.uow.tags.get(number.arn)
 
