@@ -158,6 +158,7 @@ class Scene:
     other: dict[str, Any]
     number: dict[str, Any]
     free: str  # a number nobody holds
+    group: dict[str, Any] = field(default_factory=dict)  # a TDG of the replicated desk
     baselines: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -184,6 +185,8 @@ def scene(connect_numbers: Any, connect: Any) -> Scene:
         Tags={"team": "voice"},
     )
     made = Scene(connect_numbers.endpoint, connect, desk, other, number, found[1]["PhoneNumber"])
+    connect.replicate_instance(InstanceId=desk["Id"], ReplicaRegion="us-west-2", ReplicaAlias="dw")
+    made.group = connect.create_traffic_distribution_group(Name="lines", InstanceId=desk["Id"])
     made.baselines = baselines(made)
     return made
 
@@ -216,6 +219,25 @@ def baselines(s: Scene) -> dict[str, dict[str, Any]]:
         "TagResource": {"resourceArn": number_arn, "tags": {"fuzz": "yes"}},
         "UntagResource": {"resourceArn": number_arn, "tagKeys": ["team"]},
         "ListTagsForResource": {"resourceArn": s.desk["Arn"]},
+        "ReplicateInstance": {
+            "InstanceId": s.other["Id"],
+            "ReplicaRegion": "us-west-2",
+            "ReplicaAlias": "other-west",
+        },
+        "CreateTrafficDistributionGroup": {"Name": "fuzzed", "InstanceId": s.desk["Id"]},
+        "DescribeTrafficDistributionGroup": {"TrafficDistributionGroupId": s.group["Id"]},
+        "ListTrafficDistributionGroups": {"InstanceId": s.desk["Id"]},
+        "DeleteTrafficDistributionGroup": {"TrafficDistributionGroupId": s.group["Id"]},
+        "GetTrafficDistribution": {"Id": s.group["Id"]},
+        "UpdateTrafficDistribution": {
+            "Id": s.group["Id"],
+            "TelephonyConfig": {
+                "Distributions": [
+                    {"Region": "us-east-1", "Percentage": 0},
+                    {"Region": "us-west-2", "Percentage": 100},
+                ]
+            },
+        },
     }
 
 
@@ -230,6 +252,12 @@ def fingerprint(s: Scene) -> dict[str, Any]:
         "number": c.describe_phone_number(PhoneNumberId=s.number["PhoneNumberId"])[
             "ClaimedPhoneNumberSummary"
         ],
+        "groups": c.list_traffic_distribution_groups()["TrafficDistributionGroupSummaryList"],
+        "distribution": {
+            k: v
+            for k, v in c.get_traffic_distribution(Id=s.group["Id"]).items()
+            if k != "ResponseMetadata"
+        },
     }
 
 

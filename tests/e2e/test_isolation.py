@@ -30,6 +30,8 @@ class World:
     a_e164: str
     b_desk: dict[str, Any]
     b_number: dict[str, Any]
+    a_group: dict[str, Any]  # a TDG of A's desk, replicated to us-west-2
+    a_far: Any  # account A's client, eu-central-1: no replica of A's desk there
 
 
 @pytest.fixture
@@ -53,9 +55,11 @@ def world(connect_numbers: Any) -> World:
     b_number = b.claim_phone_number(
         PhoneNumber=search(b, b_desk, MaxResults=1)[0], InstanceId=b_desk["Id"]
     )
-    return World(
-        a, b, connect_numbers.client(region="us-west-2"), a_desk, a_number, a_e164, b_desk, b_number
-    )
+    a.replicate_instance(InstanceId=a_desk["Id"], ReplicaRegion="us-west-2", ReplicaAlias="aw")
+    a_group = a.create_traffic_distribution_group(Name="lines", InstanceId=a_desk["Id"])
+    a_west = connect_numbers.client(region="us-west-2")
+    a_far = connect_numbers.client(region="eu-central-1")
+    return World(a, b, a_west, a_desk, a_number, a_e164, b_desk, b_number, a_group, a_far)
 
 
 def snapshot(world: World) -> dict[str, Any]:
@@ -70,6 +74,9 @@ def snapshot(world: World) -> dict[str, Any]:
         "number tags": a.list_tags_for_resource(resourceArn=world.a_number["PhoneNumberArn"])[
             "tags"
         ],
+        "groups": a.list_traffic_distribution_groups()["TrafficDistributionGroupSummaryList"],
+        "distribution": a.get_traffic_distribution(Id=world.a_group["Id"])["TelephonyConfig"],
+        "replica": world.a_west.describe_instance(InstanceId=world.a_desk["Id"])["Instance"],
     }
 
 
@@ -198,6 +205,55 @@ def list_numbers_v1_case(w: World) -> None:
     assert [n["Id"] for n in listed] == [w.b_number["PhoneNumberId"]]
 
 
+def a_group_ids(w: World) -> tuple[str, str]:
+    return w.a_group["Id"], w.a_group["Arn"]
+
+
+def replicate_case(w: World) -> None:
+    not_found(w.b.replicate_instance, InstanceId=w.a_desk["Id"], ReplicaRegion="us-west-2")
+
+
+def create_group_case(w: World) -> None:
+    not_found(w.b.create_traffic_distribution_group, Name="mine", InstanceId=w.a_desk["Id"])
+    not_found(w.b.create_traffic_distribution_group, Name="mine", InstanceId=w.a_desk["Arn"])
+
+
+def describe_group_case(w: World) -> None:
+    for given in a_group_ids(w):
+        not_found(w.b.describe_traffic_distribution_group, TrafficDistributionGroupId=given)
+
+
+def list_groups_case(w: World) -> None:
+    assert w.b.list_traffic_distribution_groups()["TrafficDistributionGroupSummaryList"] == []
+    listing = w.b.list_traffic_distribution_groups
+    refused(listing, 400, "InvalidRequestException", InstanceId=w.a_desk["Id"])
+
+
+def delete_group_case(w: World) -> None:
+    for given in a_group_ids(w):
+        refused(
+            w.b.delete_traffic_distribution_group,
+            400,
+            "InvalidRequestException",
+            TrafficDistributionGroupId=given,
+        )
+
+
+def get_distribution_case(w: World) -> None:
+    for given in a_group_ids(w):
+        not_found(w.b.get_traffic_distribution, Id=given)
+
+
+def update_distribution_case(w: World) -> None:
+    shares = [{"Region": "us-east-1", "Percentage": 0}, {"Region": "us-west-2", "Percentage": 100}]
+    for given in a_group_ids(w):
+        not_found(
+            w.b.update_traffic_distribution,
+            Id=given,
+            TelephonyConfig={"Distributions": shares},
+        )
+
+
 CASES: dict[str, Callable[[World], None]] = {
     "CreateInstance": create_instance_case,
     "DescribeInstance": describe_instance_case,
@@ -214,6 +270,13 @@ CASES: dict[str, Callable[[World], None]] = {
     "ReleasePhoneNumber": release_case,
     "ListPhoneNumbersV2": list_numbers_v2_case,
     "ListPhoneNumbers": list_numbers_v1_case,
+    "ReplicateInstance": replicate_case,
+    "CreateTrafficDistributionGroup": create_group_case,
+    "DescribeTrafficDistributionGroup": describe_group_case,
+    "ListTrafficDistributionGroups": list_groups_case,
+    "DeleteTrafficDistributionGroup": delete_group_case,
+    "GetTrafficDistribution": get_distribution_case,
+    "UpdateTrafficDistribution": update_distribution_case,
 }
 
 
@@ -232,7 +295,7 @@ def test_another_account_cannot_see_or_touch_what_it_does_not_own(
 
 def test_the_same_account_in_another_region_sees_none_of_it(world: World) -> None:
     before = snapshot(world)
-    west, desk, number = world.a_west, world.a_desk, world.a_number
+    west, desk, number = world.a_far, world.a_desk, world.a_number
     assert west.list_instances()["InstanceSummaryList"] == []
     assert west.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"] == []
     for given in (desk["Id"], desk["Arn"]):

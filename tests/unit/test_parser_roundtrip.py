@@ -24,6 +24,8 @@ IID = "a1b2c3d4-0000-4000-8000-000000000001"
 NID = "0f1e2d3c-0000-4000-8000-000000000002"
 INSTANCE_ARN = f"arn:aws:connect:us-east-1:123456789012:instance/{IID}"
 NUMBER_ARN = f"arn:aws:connect:us-east-1:123456789012:phone-number/{NID}"
+TDG_ID = "5e6f7a8b-0000-4000-8000-000000000003"
+TDG_ARN = f"arn:aws:connect:us-west-2:123456789012:traffic-distribution-group/{TDG_ID}"
 TOKEN = "8d1f3c52-7a71-4f7b-9d8a-3c3f0e7d2b10"
 
 
@@ -103,6 +105,44 @@ CASES: dict[str, dict[str, Any]] = {
         "PhoneNumberId": NUMBER_ARN,
         "PhoneNumberDescription": "",
         "ClientToken": TOKEN,
+    },
+    "ReplicateInstance": {
+        "InstanceId": INSTANCE_ARN,
+        "ReplicaRegion": "us-west-2",
+        "ReplicaAlias": "my-replica",
+        "ClientToken": TOKEN,
+    },
+    "CreateTrafficDistributionGroup": {
+        "Name": "sales lines",
+        "Description": "for sales",
+        "InstanceId": IID,
+        "ClientToken": TOKEN,
+        "Tags": {"k": "v"},
+    },
+    "DescribeTrafficDistributionGroup": {"TrafficDistributionGroupId": TDG_ARN},
+    "ListTrafficDistributionGroups": {"MaxResults": 10, "NextToken": "n", "InstanceId": IID},
+    "DeleteTrafficDistributionGroup": {"TrafficDistributionGroupId": TDG_ID},
+    "GetTrafficDistribution": {"Id": TDG_ARN},
+    "UpdateTrafficDistribution": {
+        "Id": TDG_ID,
+        "TelephonyConfig": {
+            "Distributions": [
+                {"Region": "us-east-1", "Percentage": 40},
+                {"Region": "us-west-2", "Percentage": 60},
+            ]
+        },
+        "SignInConfig": {
+            "Distributions": [
+                {"Region": "us-east-1", "Enabled": True},
+                {"Region": "us-west-2", "Enabled": False},
+            ]
+        },
+        "AgentConfig": {
+            "Distributions": [
+                {"Region": "us-east-1", "Percentage": 100},
+                {"Region": "us-west-2", "Percentage": 0},
+            ]
+        },
     },
 }
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 __all__ = [
     "AccessDenied",
+    "Conflict",
     "Contention",
     "DomainError",
     "IdempotencyMismatch",
     "InvalidParameter",
     "InvalidRequest",
     "NotFound",
+    "NotReady",
     "QuotaExceeded",
     "ResourceInUse",
     "Throttled",
@@ -43,6 +45,14 @@ class ResourceInUse(DomainError):
         super().__init__(message)
         self.resource_type = resource_type
         self.resource_id = resource_id
+
+
+class Conflict(DomainError):
+    """The request conflicts with the resource's state (already done, or a name taken)."""
+
+
+class NotReady(DomainError):
+    """A resource the request needs is still being created."""
 
 
 class IdempotencyMismatch(DomainError):

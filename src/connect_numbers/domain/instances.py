@@ -27,6 +27,11 @@ class Instance:
     outbound_calls_enabled: bool
     created_at: float
     settles_at: float
+    source_region: str | None = None  # set on a replica: where the instance was created
+
+    @property
+    def is_replica(self) -> bool:
+        return self.source_region is not None
 
     def status(self, now: float) -> str:
         """CREATION_IN_PROGRESS until the creation settles, then ACTIVE."""

@@ -2,10 +2,11 @@
 
 Each operation is checked against the ARNs it acts on: the phone number
 (``PhoneNumberId``, a UUID becoming its ARN), the tagged resource
-(``resourceArn``), the target (``TargetArn`` or ``InstanceId``), and for a
-claim also ``phone-number/*`` of the caller's account and region. Searches,
-lists without a target and CreateInstance are checked against ``*``. Every
-resource must be allowed.
+(``resourceArn``), the traffic distribution group (``TrafficDistributionGroupId``,
+or ``Id`` of Get/UpdateTrafficDistribution), the target (``TargetArn`` or
+``InstanceId``), and for a claim also ``phone-number/*`` of the caller's account
+and region. Searches, lists without a target and CreateInstance are checked
+against ``*``. Every resource must be allowed.
 """
 
 from __future__ import annotations
@@ -34,10 +35,19 @@ def resources_for(operation: str, params: dict[str, Any], caller: Caller) -> lis
         found.append(f"{base}:phone-number/*")
     if params.get("TargetArn"):
         found.append(params["TargetArn"])
+    group = params.get("TrafficDistributionGroupId")
+    if group is None and operation in _GROUP_BY_ID:
+        group = params.get("Id")
+    if group is not None:
+        found.append(group if group.startswith("arn:") else f"{base}:{_GROUP}/{group}")
     instance = params.get("InstanceId")
     if instance:
         found.append(instance if instance.startswith("arn:") else f"{base}:instance/{instance}")
     return found or ["*"]
+
+
+_GROUP = "traffic-distribution-group"
+_GROUP_BY_ID = frozenset({"GetTrafficDistribution", "UpdateTrafficDistribution"})
 
 
 def authorize(

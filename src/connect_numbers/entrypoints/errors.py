@@ -35,6 +35,8 @@ def _models(op: OperationModel, code: str) -> bool:
 _CODES: dict[type[domain.DomainError], str] = {
     domain.NotFound: "ResourceNotFoundException",
     domain.IdempotencyMismatch: "IdempotencyException",
+    domain.Conflict: "ResourceConflictException",
+    domain.NotReady: "ResourceNotReadyException",
     domain.QuotaExceeded: "ServiceQuotaExceededException",
     domain.AccessDenied: "AccessDeniedException",
     domain.Throttled: "ThrottlingException",

@@ -12,7 +12,8 @@ from typing import Any
 
 from ..domain.instances import Instance
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
-from ..service import instances, phone_numbers, search, tags
+from ..domain.traffic import TrafficDistributionGroup
+from ..service import instances, phone_numbers, search, tags, traffic
 from ..service.context import Caller, Services
 
 __all__ = ["HANDLERS", "Handler", "number_summary"]
@@ -217,6 +218,100 @@ def release_phone_number(services: Services, caller: Caller, p: Params) -> Outpu
     return None
 
 
+def replicate_instance(services: Services, caller: Caller, p: Params) -> Output:
+    command = traffic.ReplicateInstance(
+        instance_id=p["InstanceId"],
+        replica_region=p["ReplicaRegion"],
+        replica_alias=p.get("ReplicaAlias"),
+        client_token=p.get("ClientToken"),
+    )
+    created = traffic.replicate_instance(services, caller, command)
+    return {"Id": created.id, "Arn": created.arn}
+
+
+def create_traffic_distribution_group(services: Services, caller: Caller, p: Params) -> Output:
+    command = traffic.CreateTdg(
+        name=p["Name"],
+        instance_id=p["InstanceId"],
+        description=p.get("Description"),
+        tags=p.get("Tags"),
+        client_token=p.get("ClientToken"),
+    )
+    created = traffic.create_tdg(services, caller, command)
+    return {"Id": created.id, "Arn": created.arn}
+
+
+def describe_traffic_distribution_group(services: Services, caller: Caller, p: Params) -> Output:
+    tdg, status, tag_map = traffic.describe_tdg(services, caller, p["TrafficDistributionGroupId"])
+    summary = _tdg_summary(tdg, status)
+    return {
+        "TrafficDistributionGroup": {**summary, "Description": tdg.description, "Tags": tag_map}
+    }
+
+
+def list_traffic_distribution_groups(services: Services, caller: Caller, p: Params) -> Output:
+    page = traffic.list_tdgs(
+        services, caller, p.get("InstanceId"), p.get("MaxResults"), p.get("NextToken")
+    )
+    return {
+        "TrafficDistributionGroupSummaryList": [_tdg_summary(g, s) for g, s in page.groups],
+        "NextToken": page.next_token,
+    }
+
+
+def _tdg_summary(tdg: TrafficDistributionGroup, status: str) -> dict[str, Any]:
+    return {
+        "Id": tdg.id,
+        "Arn": tdg.arn,
+        "Name": tdg.name,
+        "InstanceArn": tdg.instance_arn,
+        "Status": status,
+        "IsDefault": tdg.is_default,
+    }
+
+
+def delete_traffic_distribution_group(services: Services, caller: Caller, p: Params) -> Output:
+    traffic.delete_tdg(services, caller, p["TrafficDistributionGroupId"])
+    return None
+
+
+def get_traffic_distribution(services: Services, caller: Caller, p: Params) -> Output:
+    tdg = traffic.get_traffic_distribution(services, caller, p["Id"])
+    shares = tdg.distribution
+    return {
+        "Id": tdg.id,
+        "Arn": tdg.arn,
+        "TelephonyConfig": _percentages(shares.telephony, tdg.regions),
+        "SignInConfig": {
+            "Distributions": [{"Region": r, "Enabled": shares.sign_in[r]} for r in tdg.regions]
+        },
+        "AgentConfig": _percentages(shares.agent, tdg.regions),
+        "LastFailoverTime": tdg.updated_at,
+    }
+
+
+def _percentages(shares: Any, regions: tuple[str, str]) -> dict[str, Any]:
+    return {"Distributions": [{"Region": r, "Percentage": shares[r]} for r in regions]}
+
+
+def update_traffic_distribution(services: Services, caller: Caller, p: Params) -> Output:
+    def pairs(config: str, value: str) -> list[tuple[str, Any]] | None:
+        given = p.get(config)
+        if given is None:
+            return None
+        return [(d["Region"], d[value]) for d in given["Distributions"]]
+
+    traffic.update_traffic_distribution(
+        services,
+        caller,
+        p["Id"],
+        pairs("TelephonyConfig", "Percentage"),
+        pairs("SignInConfig", "Enabled"),
+        pairs("AgentConfig", "Percentage"),
+    )
+    return None
+
+
 HANDLERS: dict[str, Handler] = {
     "ClaimPhoneNumber": claim_phone_number,
     "DescribePhoneNumber": describe_phone_number,
@@ -233,4 +328,11 @@ HANDLERS: dict[str, Handler] = {
     "TagResource": tag_resource,
     "UntagResource": untag_resource,
     "ListTagsForResource": list_tags_for_resource,
+    "ReplicateInstance": replicate_instance,
+    "CreateTrafficDistributionGroup": create_traffic_distribution_group,
+    "DescribeTrafficDistributionGroup": describe_traffic_distribution_group,
+    "ListTrafficDistributionGroups": list_traffic_distribution_groups,
+    "DeleteTrafficDistributionGroup": delete_traffic_distribution_group,
+    "GetTrafficDistribution": get_traffic_distribution,
+    "UpdateTrafficDistribution": update_traffic_distribution,
 }

@@ -139,8 +139,45 @@ def delete_instance(
 
 def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:
     instance = find_instance(tx, caller, instance_id)
+    if instance.is_replica:
+        _delete_replica(tx, caller, instance)
+        return Deleted(instance.id)
+    replica = tx.uow.replicas.of(instance.id)
+    if replica is not None:
+        raise InvalidRequest(
+            f"Instance {instance.id} is replicated to {replica.region}: delete the replica "
+            "there first"
+        )
     for number in tx.uow.numbers.on_target(instance.arn):
         release_number(tx, caller, number, force=True)
     tx.uow.instances.remove(instance.id)
     tx.uow.tags.clear(instance.arn)
     return Deleted(instance.id)
+
+
+def _delete_replica(tx: Tx, caller: Caller, replica: Instance) -> None:
+    """Delete a replica: its own numbers are released, its default TDG goes with it.
+
+    Refused while the instance has other traffic distribution groups, or while
+    its default group holds numbers.
+    """
+    groups = [g for g in tx.uow.tdgs.for_instance(replica.id) if g.exists(tx.now)]
+    others = [g.id for g in groups if not g.is_default]
+    if others:
+        raise InvalidRequest(
+            f"Delete the traffic distribution groups of instance {replica.id} first: "
+            + ", ".join(others)
+        )
+    for group in groups:
+        if tx.uow.numbers.count_on_target(group.arn):
+            raise InvalidRequest(
+                f"The default traffic distribution group {group.id} still holds phone "
+                "numbers: release them or move them to an instance first"
+            )
+    for number in tx.uow.numbers.on_target(replica.arn):
+        release_number(tx, caller, number, force=True)
+    for group in tx.uow.tdgs.for_instance(replica.id):
+        tx.uow.tdgs.remove(group.id)
+        tx.uow.tags.clear(group.arn)
+    tx.uow.replicas.remove(replica.id)
+    tx.uow.tags.clear(replica.arn)

@@ -22,9 +22,10 @@ from ..domain.phone_numbers import (
     not_available,
     target_limit_failure,
 )
+from ..domain.traffic import paired_region
 from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
 from .inventory import classify_claimable
-from .targets import resolve_target
+from .targets import TDG_KIND, resolve_target
 
 __all__ = [
     "ClaimPhoneNumber",
@@ -189,8 +190,20 @@ def find_number(tx: Tx, caller: Caller, id_or_arn: str, *, any_region: bool = Fa
 
 
 def find_visible_number(tx: Tx, caller: Caller, id_or_arn: str) -> PhoneNumber:
-    """The number as DescribePhoneNumber and flow association see it from the caller's region."""
-    return find_number(tx, caller, id_or_arn)
+    """The number as DescribePhoneNumber and flow association see it from the caller's region.
+
+    A number claimed to a traffic distribution group is seen from both of the
+    group's regions: in its home region by id or ARN, in the other only by ARN.
+    """
+    number = find_number(tx, caller, id_or_arn, any_region=True)
+    if number.region != caller.region and not _on_tdg_spanning(number, caller.region):
+        raise NotFound(f"Phone number not found: {id_or_arn}")
+    return number
+
+
+def _on_tdg_spanning(number: PhoneNumber, region: str) -> bool:
+    target = parse_arn(number.target_arn)
+    return target is not None and target.kind == TDG_KIND and paired_region(number.region) == region
 
 
 def _home_region(number: PhoneNumber, caller: Caller, operation: str) -> None:
@@ -228,8 +241,10 @@ def list_phone_numbers(
     after = _listing_position(listing, next_token) if next_token else None
     with transaction(services, write=False) as tx:
         if where.target_arn is not None or where.instance_id is not None:
-            target = resolve_target(tx, caller, where.target_arn, where.instance_id)
-            where = replace(where, target_arn=target.arn, instance_id=None)
+            target = resolve_target(
+                tx, caller, where.target_arn, where.instance_id, home_only=False
+            )
+            where = replace(where, target_arn=target.arn, instance_id=None, region=target.region)
         found = tx.uow.numbers.page(where, after, limit + 1)
     shown = found[:limit]
     token = encode_token(listing, [shown[-1].e164]) if len(found) > limit else None

@@ -5,7 +5,7 @@ The store package implements these; the service layer never imports it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from types import TracebackType
 from typing import Protocol
 
@@ -17,6 +17,7 @@ from ..domain.events import Event
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
+from ..domain.traffic import Replica, TrafficDistributionGroup
 
 __all__ = [
     "AccessKeyRepository",
@@ -28,8 +29,10 @@ __all__ = [
     "PhoneNumberRepository",
     "QuotaRepository",
     "ReleaseRepository",
+    "ReplicaRepository",
     "SettingsRepository",
     "TagRepository",
+    "TdgRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]
@@ -127,6 +130,30 @@ class InventoryRepository(Protocol):
     ) -> list[str]: ...
 
 
+class ReplicaRepository(Protocol):
+    def add(self, replica: Replica) -> None: ...
+    def of(self, instance_id: str) -> Replica | None: ...
+    def remove(self, instance_id: str) -> None: ...
+
+
+class TdgRepository(Protocol):
+    def add(self, tdg: TrafficDistributionGroup) -> None: ...
+    def save(self, tdg: TrafficDistributionGroup) -> None: ...
+    def get(self, tdg_id: str) -> TrafficDistributionGroup | None: ...
+    def for_instance(self, instance_id: str) -> list[TrafficDistributionGroup]: ...
+    def remove(self, tdg_id: str) -> None: ...
+    def purge_deleted(self, instance_id: str, now: float) -> None: ...
+    def page(
+        self,
+        account_id: str,
+        home_regions: Collection[str],
+        instance_id: str | None,
+        now: float,
+        after: tuple[float, str] | None,
+        limit: int,
+    ) -> list[TrafficDistributionGroup]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction; it rolls back unless ``commit()`` is called."""
 
@@ -152,6 +179,10 @@ class UnitOfWork(Protocol):
     def quotas(self) -> QuotaRepository: ...
     @property
     def inventory(self) -> InventoryRepository: ...
+    @property
+    def replicas(self) -> ReplicaRepository: ...
+    @property
+    def tdgs(self) -> TdgRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -62,7 +62,7 @@ def search_available(
         )
     limit = max_results or 10
     with transaction(services, write=False) as tx:
-        resolve_target(tx, caller, query.target_arn, query.instance_id)
+        resolve_target(tx, caller, query.target_arn, query.instance_id, home_only=False)
         if tx.uow.inventory.loaded(query.country, query.number_type):
             return _search_loaded(tx, caller, query, limit, next_token)
         return _search_synthetic(tx, caller, query, limit, next_token)

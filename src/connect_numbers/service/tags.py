@@ -9,13 +9,17 @@ from ..domain.errors import NotFound
 from ..domain.tags import merged
 from .context import Caller, Services, Tx, transaction
 from .phone_numbers import find_number
-from .targets import find_instance
+from .targets import TDG_KIND, find_instance, find_tdg
 
 __all__ = ["list_tags", "tag_resource", "untag_resource"]
 
 # resource kind in the ARN -> a lookup that raises NotFound for the caller
 _Finder = Callable[[Tx, Caller, str], object]
-_FINDERS: dict[str, _Finder] = {"instance": find_instance, "phone-number": find_number}
+_FINDERS: dict[str, _Finder] = {
+    "instance": find_instance,
+    "phone-number": find_number,
+    TDG_KIND: find_tdg,
+}
 
 
 def tag_resource(services: Services, caller: Caller, arn: str, tags: dict[str, str]) -> None:

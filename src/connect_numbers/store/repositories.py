@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +15,7 @@ from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
 from ._fast import FastQuery
-from .tables import access_keys, accounts, idempotency, instances, settings
+from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
 
 __all__ = [
@@ -79,27 +80,49 @@ class SqlInstanceRepository:
         self._db.execute(sa.insert(instances).values(row))
 
     def get(self, account_id: str, region: str, instance_id: str) -> Instance | None:
+        """The instance created in ``region``, or its replica there."""
         row = _INSTANCE.first(self._db, id=instance_id, account_id=account_id, region=region)
-        return _instance(row) if row is not None else None
+        if row is not None:
+            return _instance(row)
+        row = _REPLICA.first(self._db, id=instance_id, account_id=account_id, region=region)
+        return _replica_instance(row) if row is not None else None
 
     def alias_taken(self, alias: str) -> bool:
-        query = sa.select(instances.c.id).where(instances.c.alias_key == alias.lower())
-        return self._db.execute(query).first() is not None
+        key = alias.lower()
+        for alias_key in (instances.c.alias_key, instance_replicas.c.alias_key):
+            if self._db.execute(sa.select(alias_key).where(alias_key == key)).first():
+                return True
+        return False
 
     def page(
         self, account_id: str, region: str, after: tuple[float, str] | None, limit: int
     ) -> list[Instance]:
-        query = sa.select(instances).where(
+        """Instances created in ``region`` and replicas there, in (created_at, id) order."""
+        created = sa.select(instances).where(
             instances.c.account_id == account_id, instances.c.region == region
         )
-        if after is not None:
-            position = sa.tuple_(instances.c.created_at, instances.c.id)
-            query = query.where(position > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
-        query = query.order_by(instances.c.created_at, instances.c.id).limit(limit)
-        return [_instance(row) for row in self._db.execute(query)]
+        replicated = _REPLICA_COLUMNS.where(
+            instance_replicas.c.account_id == account_id, instance_replicas.c.region == region
+        )
+        found = [_instance(row) for row in self._db.execute(_after(created, after, limit))]
+        found += [
+            _replica_instance(row)
+            for row in self._db.execute(_after(replicated, after, limit, replica=True))
+        ]
+        return sorted(found, key=lambda i: (i.created_at, i.id))[:limit]
 
     def remove(self, instance_id: str) -> None:
         self._db.execute(sa.delete(instances).where(instances.c.id == instance_id))
+
+
+def _after(
+    query: sa.Select[Any], after: tuple[float, str] | None, limit: int, *, replica: bool = False
+) -> sa.Select[Any]:
+    created_at = instance_replicas.c.created_at if replica else instances.c.created_at
+    position = sa.tuple_(created_at, instances.c.id)
+    if after is not None:
+        query = query.where(position > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])))
+    return query.order_by(created_at, instances.c.id).limit(limit)
 
 
 def _instance_row(instance: Instance) -> dict[str, Any]:
@@ -126,6 +149,35 @@ _INSTANCE = FastQuery(
         instances.c.region == sa.bindparam("region"),
     )
 )
+
+
+_REPLICA_COLUMNS = sa.select(
+    *[
+        c
+        for c in instances.c
+        if c.name not in ("arn", "alias", "region", "created_at", "settles_at")
+    ],
+    instance_replicas.c.arn,
+    instance_replicas.c.alias,
+    instance_replicas.c.region,
+    instance_replicas.c.created_at,
+    instance_replicas.c.settles_at,
+    instances.c.region.label("source_region"),
+).join_from(instances, instance_replicas, instance_replicas.c.instance_id == instances.c.id)
+
+_REPLICA = FastQuery(
+    _REPLICA_COLUMNS.where(
+        instance_replicas.c.instance_id == sa.bindparam("id"),
+        instance_replicas.c.account_id == sa.bindparam("account_id"),
+        instance_replicas.c.region == sa.bindparam("region"),
+    )
+)
+
+
+def _replica_instance(row: Any) -> Instance:
+    """The replica of an instance, as an instance of the replica's region."""
+    mapping = row if isinstance(row, dict) else row._mapping
+    return replace(_instance(row), source_region=mapping["source_region"])
 
 
 def _instance(row: Any) -> Instance:

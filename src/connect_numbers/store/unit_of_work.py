@@ -42,6 +42,7 @@ from .repositories import (
     SqlTagRepository,
 )
 from .tables import metadata
+from .traffic import SqlReplicaRepository, SqlTdgRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
@@ -76,6 +77,8 @@ class SqlUnitOfWork:
         self.events = SqlEventRepository(connection)
         self.quotas = SqlQuotaRepository(connection)
         self.inventory = SqlInventoryRepository(connection)
+        self.replicas = SqlReplicaRepository(connection)
+        self.tdgs = SqlTdgRepository(connection, lock=self._write)
         return self
 
     def __exit__(
