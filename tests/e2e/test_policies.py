@@ -259,3 +259,41 @@ def test_a_denied_claim_changes_nothing(
     assert numbers_of(owner) == [number]
     events = connect_numbers.admin("GET", f"numbers/{quote(number)}/history")["events"]
     assert [e["event"] for e in events].count("CLAIM") == 1
+
+
+def test_a_group_is_checked_by_its_arn_in_both_regions(key: Keys, owner: Any) -> None:
+    desk = new_instance(owner, "grouped-desk")
+    owner.replicate_instance(InstanceId=desk["Id"], ReplicaRegion="us-west-2", ReplicaAlias="gw")
+    kept = owner.create_traffic_distribution_group(Name="kept", InstanceId=desk["Id"])
+    other = owner.create_traffic_distribution_group(Name="other", InstanceId=desk["Id"])
+    statements = (
+        allow("connect:*"),
+        deny(
+            ["connect:DeleteTrafficDistributionGroup", "connect:UpdateTrafficDistribution"],
+            kept["Arn"],
+        ),
+    )
+    east, _ = key(*statements)
+    west, _ = key(*statements, region="us-west-2")
+    shares = {
+        "Distributions": [
+            {"Region": "us-east-1", "Percentage": 0},
+            {"Region": "us-west-2", "Percentage": 100},
+        ]
+    }
+    for call in (
+        lambda: east.delete_traffic_distribution_group(TrafficDistributionGroupId=kept["Id"]),
+        lambda: east.update_traffic_distribution(Id=kept["Id"], TelephonyConfig=shares),
+        lambda: west.update_traffic_distribution(Id=kept["Arn"], TelephonyConfig=shares),
+    ):
+        with pytest.raises(ClientError) as raised:
+            call()
+        assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+        assert kept["Arn"] in raised.value.response["Error"]["Message"]
+    assert owner.get_traffic_distribution(Id=kept["Id"])["TelephonyConfig"]["Distributions"][0] == {
+        "Region": "us-east-1",
+        "Percentage": 100,
+    }
+    west.update_traffic_distribution(Id=other["Arn"], TelephonyConfig=shares)
+    east.delete_traffic_distribution_group(TrafficDistributionGroupId=other["Id"])
+    assert east.describe_traffic_distribution_group(TrafficDistributionGroupId=kept["Id"])
