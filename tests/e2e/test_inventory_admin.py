@@ -190,3 +190,22 @@ def test_paging_a_loaded_inventory_skips_claimed_numbers(
     found = every_number(connect, target)
     assert len(found) == 25
     assert sorted(found) == sorted(set(SEATTLE) - set(taken))
+
+
+def test_a_number_already_loaded_under_another_bucket_rejects_the_load(
+    connect_numbers: Any,
+) -> None:
+    uifn = "+80012345678"  # a UIFN number conforms for every country
+    first = load(connect_numbers, {"numbers": rows([uifn], "US", "UIFN")})
+    assert first.json()["added"] == 1
+    response = load(connect_numbers, {"numbers": rows([SEATTLE[0]]) + rows([uifn], "GB", "UIFN")})
+    assert response.status_code == 400
+    assert response.json()["code"] == "InvalidParameter"
+    assert (
+        f"{uifn} is already in the inventory as US/UIFN, not GB/UIFN"
+        in (response.json()["message"])
+    )
+    again = load(connect_numbers, {"numbers": rows([SEATTLE[0]])})
+    assert again.json()["added"] == 1  # the rejected load added nothing
+    same = load(connect_numbers, {"numbers": rows([uifn], "US", "UIFN")})
+    assert same.json()["already_present"] == 1

@@ -43,7 +43,19 @@ def load_inventory(services: Services, document: dict[str, Any]) -> dict[str, An
     if not rows:
         raise InvalidParameter("Give numbers, ranges or csv to load")
     with transaction(services, write=True) as tx:
-        added = sum(tx.uow.inventory.add(rows[i : i + 500]) for i in range(0, len(rows), 500))
+        chunks = [rows[i : i + 500] for i in range(0, len(rows), 500)]
+        changed = []
+        for chunk in chunks:
+            known = tx.uow.inventory.known([e164 for e164, _, _ in chunk])
+            changed += [
+                f"{e164} is already in the inventory as {'/'.join(known[e164])}, "
+                f"not {country}/{kind}"
+                for e164, country, kind in chunk
+                if known.get(e164, (country, kind)) != (country, kind)
+            ]
+        if changed:
+            raise InvalidParameter("Inventory not loaded: " + "; ".join(changed[:20]))
+        added = sum(tx.uow.inventory.add(chunk) for chunk in chunks)
         tx.uow.commit()
     buckets: dict[str, int] = {}
     for _, country, number_type in rows:

@@ -389,17 +389,16 @@ class SqlInventoryRepository:
         row = self._db.execute(sa.select(inventory).where(inventory.c.e164 == e164)).first()
         return (row.country, row.type) if row is not None else None
 
+    def known(self, e164s: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """The (country, type) of each of ``e164s`` already in the inventory."""
+        if not e164s:
+            return {}
+        query = sa.select(inventory).where(inventory.c.e164.in_(list(e164s)))
+        return {row.e164: (row.country, row.type) for row in self._db.execute(query)}
+
     def add(self, rows: list[tuple[str, str, str]]) -> int:
         """Add (e164, country, type) rows; returns how many were new."""
-        known = (
-            set(
-                self._db.execute(
-                    sa.select(inventory.c.e164).where(inventory.c.e164.in_([r[0] for r in rows]))
-                ).scalars()
-            )
-            if rows
-            else set()
-        )
+        known = self.known([r[0] for r in rows])
         fresh = [
             {"e164": e, "country": c, "type": t}
             for e, c, t in dict.fromkeys(rows)
