@@ -6,7 +6,10 @@ __all__ = [
     "AccessDenied",
     "Contention",
     "DomainError",
+    "Duplicate",
+    "FlowNotPublished",
     "IdempotencyMismatch",
+    "InvalidContactFlow",
     "InvalidParameter",
     "InvalidRequest",
     "NotFound",
@@ -43,6 +46,22 @@ class ResourceInUse(DomainError):
         super().__init__(message)
         self.resource_type = resource_type
         self.resource_id = resource_id
+
+
+class Duplicate(DomainError):
+    """A resource with that name already exists where names must be unique."""
+
+
+class FlowNotPublished(DomainError):
+    """A flow that has only been saved was asked for without its ``:$SAVED`` alias."""
+
+
+class InvalidContactFlow(DomainError):
+    """A flow's content is not valid; ``problems`` says why, one message each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("The flow content is not valid: " + "; ".join(problems))
+        self.problems = problems
 
 
 class IdempotencyMismatch(DomainError):

@@ -2,8 +2,10 @@
 
 Each operation is checked against the ARNs it acts on: the phone number
 (``PhoneNumberId``, a UUID becoming its ARN), the tagged resource
-(``resourceArn``), the target (``TargetArn`` or ``InstanceId``), and for a
-claim also ``phone-number/*`` of the caller's account and region. Searches,
+(``resourceArn``), the target (``TargetArn`` or ``InstanceId``), the flow
+(``ContactFlowId``, as ``instance/<id>/contact-flow/<id>``), for a claim or an
+import also ``phone-number/*`` of the caller's account and region, and for
+CreateContactFlow ``instance/<id>/contact-flow/*``. Searches,
 lists without a target and CreateInstance are checked against ``*``. Every
 resource must be allowed.
 """
@@ -36,7 +38,13 @@ def resources_for(operation: str, params: dict[str, Any], caller: Caller) -> lis
         found.append(params["TargetArn"])
     instance = params.get("InstanceId")
     if instance:
-        found.append(instance if instance.startswith("arn:") else f"{base}:instance/{instance}")
+        instance_arn = instance if instance.startswith("arn:") else f"{base}:instance/{instance}"
+        found.append(instance_arn)
+        flow = params.get("ContactFlowId")
+        if flow is not None:
+            found.append(f"{instance_arn}/contact-flow/{flow.removesuffix(':$SAVED')}")
+        if operation == "CreateContactFlow":
+            found.append(f"{instance_arn}/contact-flow/*")
     return found or ["*"]
 
 
