@@ -158,6 +158,8 @@ class Scene:
     other: dict[str, Any]
     number: dict[str, Any]
     free: str  # a number nobody holds
+    flow: dict[str, Any] = field(default_factory=dict)  # a flow of desk, routing number's calls
+    source: str = ""  # the ARN of a registered source number nobody has imported
     baselines: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -184,6 +186,16 @@ def scene(connect_numbers: Any, connect: Any) -> Scene:
         Tags={"team": "voice"},
     )
     made = Scene(connect_numbers.endpoint, connect, desk, other, number, found[1]["PhoneNumber"])
+    made.flow = connect.create_contact_flow(
+        InstanceId=desk["Id"], Name="main", Type="CONTACT_FLOW", Content="{}"
+    )
+    connect.associate_phone_number_contact_flow(
+        PhoneNumberId=number["PhoneNumberId"],
+        InstanceId=desk["Id"],
+        ContactFlowId=made.flow["ContactFlowId"],
+    )
+    source = {"account_id": "000000000000", "region": "us-east-1", "phone_number": "+12062345699"}
+    made.source = connect_numbers.admin("POST", "source-numbers", source)["arn"]
     made.baselines = baselines(made)
     return made
 
@@ -191,6 +203,7 @@ def scene(connect_numbers: Any, connect: Any) -> Scene:
 def baselines(s: Scene) -> dict[str, dict[str, Any]]:
     """A valid request per operation, aimed at real resources that it would change or read."""
     number_id, number_arn = s.number["PhoneNumberId"], s.number["PhoneNumberArn"]
+    flow_id = s.flow["ContactFlowId"]
     return {
         "ClaimPhoneNumber": {"PhoneNumber": s.free, "InstanceId": s.desk["Id"]},
         "DescribePhoneNumber": {"PhoneNumberId": number_id},
@@ -216,6 +229,25 @@ def baselines(s: Scene) -> dict[str, dict[str, Any]]:
         "TagResource": {"resourceArn": number_arn, "tags": {"fuzz": "yes"}},
         "UntagResource": {"resourceArn": number_arn, "tagKeys": ["team"]},
         "ListTagsForResource": {"resourceArn": s.desk["Arn"]},
+        "ImportPhoneNumber": {"InstanceId": s.desk["Id"], "SourcePhoneNumberArn": s.source},
+        "CreateContactFlow": {
+            "InstanceId": s.desk["Id"],
+            "Name": "fuzzed",
+            "Type": "CONTACT_FLOW",
+            "Content": "{}",
+        },
+        "DescribeContactFlow": {"InstanceId": s.desk["Id"], "ContactFlowId": flow_id},
+        "ListContactFlows": {"InstanceId": s.desk["Id"], "ContactFlowTypes": ["CONTACT_FLOW"]},
+        "AssociatePhoneNumberContactFlow": {
+            "PhoneNumberId": number_id,
+            "InstanceId": s.other["Id"],
+            "ContactFlowId": flow_id,
+        },
+        "DisassociatePhoneNumberContactFlow": {
+            "PhoneNumberId": number_id,
+            "InstanceId": s.desk["Id"],
+        },
+        "ListFlowAssociations": {"InstanceId": s.desk["Id"], "ResourceType": "VOICE_PHONE_NUMBER"},
     }
 
 
@@ -229,6 +261,10 @@ def fingerprint(s: Scene) -> dict[str, Any]:
         "number tags": c.list_tags_for_resource(resourceArn=s.number["PhoneNumberArn"])["tags"],
         "number": c.describe_phone_number(PhoneNumberId=s.number["PhoneNumberId"])[
             "ClaimedPhoneNumberSummary"
+        ],
+        "flows": c.list_contact_flows(InstanceId=s.desk["Id"])["ContactFlowSummaryList"],
+        "associations": c.list_flow_associations(InstanceId=s.desk["Id"])[
+            "FlowAssociationSummaryList"
         ],
     }
 

@@ -30,6 +30,9 @@ class World:
     a_e164: str
     b_desk: dict[str, Any]
     b_number: dict[str, Any]
+    a_flow: dict[str, Any]
+    a_source: str  # A's registered source number, not imported
+    b_flow: dict[str, Any]
 
 
 @pytest.fixture
@@ -53,8 +56,28 @@ def world(connect_numbers: Any) -> World:
     b_number = b.claim_phone_number(
         PhoneNumber=search(b, b_desk, MaxResults=1)[0], InstanceId=b_desk["Id"]
     )
+    flow = {"Name": "main", "Type": "CONTACT_FLOW", "Content": "{}"}
+    a_flow = a.create_contact_flow(InstanceId=a_desk["Id"], **flow)
+    a.associate_phone_number_contact_flow(
+        PhoneNumberId=a_number["PhoneNumberId"],
+        InstanceId=a_desk["Id"],
+        ContactFlowId=a_flow["ContactFlowId"],
+    )
+    b_flow = b.create_contact_flow(InstanceId=b_desk["Id"], **flow)
+    source = {"account_id": "000000000000", "region": "us-east-1", "phone_number": "+12062345698"}
+    a_source = connect_numbers.admin("POST", "source-numbers", source)["arn"]
     return World(
-        a, b, connect_numbers.client(region="us-west-2"), a_desk, a_number, a_e164, b_desk, b_number
+        a,
+        b,
+        connect_numbers.client(region="us-west-2"),
+        a_desk,
+        a_number,
+        a_e164,
+        b_desk,
+        b_number,
+        a_flow,
+        a_source,
+        b_flow,
     )
 
 
@@ -70,6 +93,11 @@ def snapshot(world: World) -> dict[str, Any]:
         "number tags": a.list_tags_for_resource(resourceArn=world.a_number["PhoneNumberArn"])[
             "tags"
         ],
+        "flows": a.list_contact_flows(InstanceId=world.a_desk["Id"])["ContactFlowSummaryList"],
+        "associations": a.list_flow_associations(InstanceId=world.a_desk["Id"])[
+            "FlowAssociationSummaryList"
+        ],
+        "flow tags": a.list_tags_for_resource(resourceArn=world.a_flow["ContactFlowArn"])["tags"],
     }
 
 
@@ -198,6 +226,68 @@ def list_numbers_v1_case(w: World) -> None:
     assert [n["Id"] for n in listed] == [w.b_number["PhoneNumberId"]]
 
 
+def import_case(w: World) -> None:
+    not_found(w.b.import_phone_number, InstanceId=w.b_desk["Id"], SourcePhoneNumberArn=w.a_source)
+    not_found(w.b.import_phone_number, InstanceId=w.a_desk["Id"], SourcePhoneNumberArn=w.a_source)
+
+
+def create_flow_case(w: World) -> None:
+    for given in (w.a_desk["Id"], w.a_desk["Arn"]):
+        not_found(
+            w.b.create_contact_flow, InstanceId=given, Name="b", Type="CONTACT_FLOW", Content="{}"
+        )
+
+
+def describe_flow_case(w: World) -> None:
+    flow_id = w.a_flow["ContactFlowId"]
+    not_found(w.b.describe_contact_flow, InstanceId=w.a_desk["Id"], ContactFlowId=flow_id)
+    not_found(w.b.describe_contact_flow, InstanceId=w.b_desk["Id"], ContactFlowId=flow_id)
+
+
+def list_flows_case(w: World) -> None:
+    not_found(w.b.list_contact_flows, InstanceId=w.a_desk["Id"])
+    listed = w.b.list_contact_flows(InstanceId=w.b_desk["Id"])["ContactFlowSummaryList"]
+    assert [f["Id"] for f in listed] == [w.b_flow["ContactFlowId"]]
+
+
+def associate_case(w: World) -> None:
+    associate = w.b.associate_phone_number_contact_flow
+    for given in a_number_ids(w):
+        not_found(
+            associate,
+            PhoneNumberId=given,
+            InstanceId=w.b_desk["Id"],
+            ContactFlowId=w.b_flow["ContactFlowId"],
+        )
+    not_found(
+        associate,
+        PhoneNumberId=w.b_number["PhoneNumberId"],
+        InstanceId=w.a_desk["Id"],
+        ContactFlowId=w.a_flow["ContactFlowId"],
+    )
+    not_found(
+        associate,
+        PhoneNumberId=w.b_number["PhoneNumberId"],
+        InstanceId=w.b_desk["Id"],
+        ContactFlowId=w.a_flow["ContactFlowId"],
+    )
+
+
+def disassociate_case(w: World) -> None:
+    for given in a_number_ids(w):
+        not_found(
+            w.b.disassociate_phone_number_contact_flow,
+            PhoneNumberId=given,
+            InstanceId=w.a_desk["Id"],
+        )
+
+
+def list_associations_case(w: World) -> None:
+    not_found(w.b.list_flow_associations, InstanceId=w.a_desk["Id"])
+    listed = w.b.list_flow_associations(InstanceId=w.b_desk["Id"])
+    assert listed["FlowAssociationSummaryList"] == []
+
+
 CASES: dict[str, Callable[[World], None]] = {
     "CreateInstance": create_instance_case,
     "DescribeInstance": describe_instance_case,
@@ -214,6 +304,13 @@ CASES: dict[str, Callable[[World], None]] = {
     "ReleasePhoneNumber": release_case,
     "ListPhoneNumbersV2": list_numbers_v2_case,
     "ListPhoneNumbers": list_numbers_v1_case,
+    "ImportPhoneNumber": import_case,
+    "CreateContactFlow": create_flow_case,
+    "DescribeContactFlow": describe_flow_case,
+    "ListContactFlows": list_flows_case,
+    "AssociatePhoneNumberContactFlow": associate_case,
+    "DisassociatePhoneNumberContactFlow": disassociate_case,
+    "ListFlowAssociations": list_associations_case,
 }
 
 
