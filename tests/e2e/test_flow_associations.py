@@ -55,7 +55,9 @@ def test_an_associated_number_is_listed_as_terraform_reads_it(connect: Any, desk
 def test_the_raw_answer_of_list_flow_associations(raw: Any, connect: Any, desk: Any) -> None:
     main, number = flow(connect, desk), claim(connect, desk)
     associate(connect, number, desk, main)
-    response = raw("GET", f"/flow-associations-summary/{desk['Id']}?ResourceType=VOICE_PHONE_NUMBER")
+    response = raw(
+        "GET", f"/flow-associations-summary/{desk['Id']}?ResourceType=VOICE_PHONE_NUMBER"
+    )
     assert response.status_code == 200
     assert response.json() == {
         "FlowAssociationSummaryList": [
