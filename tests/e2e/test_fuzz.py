@@ -159,6 +159,8 @@ class Scene:
     number: dict[str, Any]
     free: str  # a number nobody holds
     group: dict[str, Any] = field(default_factory=dict)  # a TDG of the replicated desk
+    flow: dict[str, Any] = field(default_factory=dict)  # a flow of desk, routing number's calls
+    source: str = ""  # the ARN of a registered source number nobody has imported
     baselines: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -187,6 +189,16 @@ def scene(connect_numbers: Any, connect: Any) -> Scene:
     made = Scene(connect_numbers.endpoint, connect, desk, other, number, found[1]["PhoneNumber"])
     connect.replicate_instance(InstanceId=desk["Id"], ReplicaRegion="us-west-2", ReplicaAlias="dw")
     made.group = connect.create_traffic_distribution_group(Name="lines", InstanceId=desk["Id"])
+    made.flow = connect.create_contact_flow(
+        InstanceId=desk["Id"], Name="main", Type="CONTACT_FLOW", Content="{}"
+    )
+    connect.associate_phone_number_contact_flow(
+        PhoneNumberId=number["PhoneNumberId"],
+        InstanceId=desk["Id"],
+        ContactFlowId=made.flow["ContactFlowId"],
+    )
+    source = {"account_id": "000000000000", "region": "us-east-1", "phone_number": "+12062345699"}
+    made.source = connect_numbers.admin("POST", "source-numbers", source)["arn"]
     made.baselines = baselines(made)
     return made
 
@@ -194,6 +206,7 @@ def scene(connect_numbers: Any, connect: Any) -> Scene:
 def baselines(s: Scene) -> dict[str, dict[str, Any]]:
     """A valid request per operation, aimed at real resources that it would change or read."""
     number_id, number_arn = s.number["PhoneNumberId"], s.number["PhoneNumberArn"]
+    flow_id = s.flow["ContactFlowId"]
     return {
         "ClaimPhoneNumber": {"PhoneNumber": s.free, "InstanceId": s.desk["Id"]},
         "DescribePhoneNumber": {"PhoneNumberId": number_id},
@@ -238,6 +251,25 @@ def baselines(s: Scene) -> dict[str, dict[str, Any]]:
                 ]
             },
         },
+        "ImportPhoneNumber": {"InstanceId": s.desk["Id"], "SourcePhoneNumberArn": s.source},
+        "CreateContactFlow": {
+            "InstanceId": s.desk["Id"],
+            "Name": "fuzzed",
+            "Type": "CONTACT_FLOW",
+            "Content": "{}",
+        },
+        "DescribeContactFlow": {"InstanceId": s.desk["Id"], "ContactFlowId": flow_id},
+        "ListContactFlows": {"InstanceId": s.desk["Id"], "ContactFlowTypes": ["CONTACT_FLOW"]},
+        "AssociatePhoneNumberContactFlow": {
+            "PhoneNumberId": number_id,
+            "InstanceId": s.other["Id"],
+            "ContactFlowId": flow_id,
+        },
+        "DisassociatePhoneNumberContactFlow": {
+            "PhoneNumberId": number_id,
+            "InstanceId": s.desk["Id"],
+        },
+        "ListFlowAssociations": {"InstanceId": s.desk["Id"], "ResourceType": "VOICE_PHONE_NUMBER"},
     }
 
 
@@ -258,6 +290,10 @@ def fingerprint(s: Scene) -> dict[str, Any]:
             for k, v in c.get_traffic_distribution(Id=s.group["Id"]).items()
             if k != "ResponseMetadata"
         },
+        "flows": c.list_contact_flows(InstanceId=s.desk["Id"])["ContactFlowSummaryList"],
+        "associations": c.list_flow_associations(InstanceId=s.desk["Id"])[
+            "FlowAssociationSummaryList"
+        ],
     }
 
 

@@ -32,6 +32,9 @@ class World:
     b_number: dict[str, Any]
     a_group: dict[str, Any]  # a TDG of A's desk, replicated to us-west-2
     a_far: Any  # account A's client, eu-central-1: no replica of A's desk there
+    a_flow: dict[str, Any]
+    a_source: str  # A's registered source number, not imported
+    b_flow: dict[str, Any]
 
 
 @pytest.fixture
@@ -57,9 +60,31 @@ def world(connect_numbers: Any) -> World:
     )
     a.replicate_instance(InstanceId=a_desk["Id"], ReplicaRegion="us-west-2", ReplicaAlias="aw")
     a_group = a.create_traffic_distribution_group(Name="lines", InstanceId=a_desk["Id"])
-    a_west = connect_numbers.client(region="us-west-2")
-    a_far = connect_numbers.client(region="eu-central-1")
-    return World(a, b, a_west, a_desk, a_number, a_e164, b_desk, b_number, a_group, a_far)
+    flow = {"Name": "main", "Type": "CONTACT_FLOW", "Content": "{}"}
+    a_flow = a.create_contact_flow(InstanceId=a_desk["Id"], **flow)
+    a.associate_phone_number_contact_flow(
+        PhoneNumberId=a_number["PhoneNumberId"],
+        InstanceId=a_desk["Id"],
+        ContactFlowId=a_flow["ContactFlowId"],
+    )
+    b_flow = b.create_contact_flow(InstanceId=b_desk["Id"], **flow)
+    source = {"account_id": "000000000000", "region": "us-east-1", "phone_number": "+12062345698"}
+    a_source = connect_numbers.admin("POST", "source-numbers", source)["arn"]
+    return World(
+        a,
+        b,
+        connect_numbers.client(region="us-west-2"),
+        a_desk,
+        a_number,
+        a_e164,
+        b_desk,
+        b_number,
+        a_group,
+        connect_numbers.client(region="eu-central-1"),
+        a_flow,
+        a_source,
+        b_flow,
+    )
 
 
 def snapshot(world: World) -> dict[str, Any]:
@@ -77,6 +102,11 @@ def snapshot(world: World) -> dict[str, Any]:
         "groups": a.list_traffic_distribution_groups()["TrafficDistributionGroupSummaryList"],
         "distribution": a.get_traffic_distribution(Id=world.a_group["Id"])["TelephonyConfig"],
         "replica": world.a_west.describe_instance(InstanceId=world.a_desk["Id"])["Instance"],
+        "flows": a.list_contact_flows(InstanceId=world.a_desk["Id"])["ContactFlowSummaryList"],
+        "associations": a.list_flow_associations(InstanceId=world.a_desk["Id"])[
+            "FlowAssociationSummaryList"
+        ],
+        "flow tags": a.list_tags_for_resource(resourceArn=world.a_flow["ContactFlowArn"])["tags"],
     }
 
 
@@ -254,6 +284,68 @@ def update_distribution_case(w: World) -> None:
         )
 
 
+def import_case(w: World) -> None:
+    not_found(w.b.import_phone_number, InstanceId=w.b_desk["Id"], SourcePhoneNumberArn=w.a_source)
+    not_found(w.b.import_phone_number, InstanceId=w.a_desk["Id"], SourcePhoneNumberArn=w.a_source)
+
+
+def create_flow_case(w: World) -> None:
+    for given in (w.a_desk["Id"], w.a_desk["Arn"]):
+        not_found(
+            w.b.create_contact_flow, InstanceId=given, Name="b", Type="CONTACT_FLOW", Content="{}"
+        )
+
+
+def describe_flow_case(w: World) -> None:
+    flow_id = w.a_flow["ContactFlowId"]
+    not_found(w.b.describe_contact_flow, InstanceId=w.a_desk["Id"], ContactFlowId=flow_id)
+    not_found(w.b.describe_contact_flow, InstanceId=w.b_desk["Id"], ContactFlowId=flow_id)
+
+
+def list_flows_case(w: World) -> None:
+    not_found(w.b.list_contact_flows, InstanceId=w.a_desk["Id"])
+    listed = w.b.list_contact_flows(InstanceId=w.b_desk["Id"])["ContactFlowSummaryList"]
+    assert [f["Id"] for f in listed] == [w.b_flow["ContactFlowId"]]
+
+
+def associate_case(w: World) -> None:
+    associate = w.b.associate_phone_number_contact_flow
+    for given in a_number_ids(w):
+        not_found(
+            associate,
+            PhoneNumberId=given,
+            InstanceId=w.b_desk["Id"],
+            ContactFlowId=w.b_flow["ContactFlowId"],
+        )
+    not_found(
+        associate,
+        PhoneNumberId=w.b_number["PhoneNumberId"],
+        InstanceId=w.a_desk["Id"],
+        ContactFlowId=w.a_flow["ContactFlowId"],
+    )
+    not_found(
+        associate,
+        PhoneNumberId=w.b_number["PhoneNumberId"],
+        InstanceId=w.b_desk["Id"],
+        ContactFlowId=w.a_flow["ContactFlowId"],
+    )
+
+
+def disassociate_case(w: World) -> None:
+    for given in a_number_ids(w):
+        not_found(
+            w.b.disassociate_phone_number_contact_flow,
+            PhoneNumberId=given,
+            InstanceId=w.a_desk["Id"],
+        )
+
+
+def list_associations_case(w: World) -> None:
+    not_found(w.b.list_flow_associations, InstanceId=w.a_desk["Id"])
+    listed = w.b.list_flow_associations(InstanceId=w.b_desk["Id"])
+    assert listed["FlowAssociationSummaryList"] == []
+
+
 CASES: dict[str, Callable[[World], None]] = {
     "CreateInstance": create_instance_case,
     "DescribeInstance": describe_instance_case,
@@ -277,6 +369,13 @@ CASES: dict[str, Callable[[World], None]] = {
     "DeleteTrafficDistributionGroup": delete_group_case,
     "GetTrafficDistribution": get_distribution_case,
     "UpdateTrafficDistribution": update_distribution_case,
+    "ImportPhoneNumber": import_case,
+    "CreateContactFlow": create_flow_case,
+    "DescribeContactFlow": describe_flow_case,
+    "ListContactFlows": list_flows_case,
+    "AssociatePhoneNumberContactFlow": associate_case,
+    "DisassociatePhoneNumberContactFlow": disassociate_case,
+    "ListFlowAssociations": list_associations_case,
 }
 
 

@@ -297,3 +297,47 @@ def test_a_group_is_checked_by_its_arn_in_both_regions(key: Keys, owner: Any) ->
     west.update_traffic_distribution(Id=other["Arn"], TelephonyConfig=shares)
     east.delete_traffic_distribution_group(TrafficDistributionGroupId=other["Id"])
     assert east.describe_traffic_distribution_group(TrafficDistributionGroupId=kept["Id"])
+
+
+def test_a_flow_policy_is_checked_against_the_flow_arn(owner: Any, key: Keys) -> None:
+    desk = new_instance(owner, "flow-policy")
+    number = owner.claim_phone_number(PhoneNumber=available(owner, desk)[0], InstanceId=desk["Id"])
+    flows = [
+        owner.create_contact_flow(
+            InstanceId=desk["Id"], Name=name, Type="CONTACT_FLOW", Content="{}"
+        )
+        for name in ("open", "closed")
+    ]
+    closed_arn = flows[1]["ContactFlowArn"]
+    client, _ = key(allow("connect:*"), deny("connect:*", closed_arn))
+    for flow in flows:
+        call = client.associate_phone_number_contact_flow
+        params = {
+            "PhoneNumberId": number["PhoneNumberId"],
+            "InstanceId": desk["Id"],
+            "ContactFlowId": flow["ContactFlowId"],
+        }
+        if flow["ContactFlowArn"] == closed_arn:
+            with pytest.raises(ClientError) as raised:
+                call(**params)
+            assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+            assert closed_arn in raised.value.response["Error"]["Message"]
+        else:
+            call(**params)
+    listed = owner.list_flow_associations(InstanceId=desk["Id"])["FlowAssociationSummaryList"]
+    assert [a["FlowId"] for a in listed] == [flows[0]["ContactFlowArn"]]
+
+
+def test_creating_flows_and_importing_numbers_need_their_actions(owner: Any, key: Keys) -> None:
+    desk = new_instance(owner, "import-policy")
+    client, _ = key(allow("connect:Describe*"))
+    with pytest.raises(ClientError) as raised:
+        client.create_contact_flow(
+            InstanceId=desk["Id"], Name="x", Type="CONTACT_FLOW", Content="{}"
+        )
+    assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+    source = f"arn:aws:sms-voice:us-east-1:{ACCOUNT}:phone-number/phone-0123"
+    with pytest.raises(ClientError) as raised:
+        client.import_phone_number(InstanceId=desk["Id"], SourcePhoneNumberArn=source)
+    assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert owner.list_contact_flows(InstanceId=desk["Id"])["ContactFlowSummaryList"] == []

@@ -27,6 +27,8 @@ NUMBER_ARN = f"arn:aws:connect:us-east-1:123456789012:phone-number/{NID}"
 TDG_ID = "5e6f7a8b-0000-4000-8000-000000000003"
 TDG_ARN = f"arn:aws:connect:us-west-2:123456789012:traffic-distribution-group/{TDG_ID}"
 TOKEN = "8d1f3c52-7a71-4f7b-9d8a-3c3f0e7d2b10"
+FID = "5e6f7a8b-0000-4000-8000-000000000003"
+SOURCE_ARN = "arn:aws:sms-voice:us-east-1:123456789012:phone-number/phone-0123456789abcdef"
 
 
 def wire(name: str, params: dict[str, Any]) -> RawRequest:
@@ -143,6 +145,41 @@ CASES: dict[str, dict[str, Any]] = {
                 {"Region": "us-west-2", "Percentage": 0},
             ]
         },
+    },
+    "ImportPhoneNumber": {
+        "InstanceId": IID,
+        "SourcePhoneNumberArn": SOURCE_ARN,
+        "PhoneNumberDescription": "imported",
+        "Tags": {"k": "v"},
+        "ClientToken": "any token",
+    },
+    "CreateContactFlow": {
+        "InstanceId": INSTANCE_ARN,
+        "Name": "main menu",
+        "Type": "CONTACT_FLOW",
+        "Description": "routes calls",
+        "Content": '{"Version": "2019-10-30", "Actions": []}',
+        "Status": "SAVED",
+        "Tags": {"team": "voice"},
+    },
+    "DescribeContactFlow": {"InstanceId": IID, "ContactFlowId": f"{FID}:$SAVED"},
+    "ListContactFlows": {
+        "InstanceId": IID,
+        "ContactFlowTypes": ["CONTACT_FLOW", "AGENT_HOLD"],
+        "NextToken": "n",
+        "MaxResults": 1000,
+    },
+    "AssociatePhoneNumberContactFlow": {
+        "PhoneNumberId": NUMBER_ARN,
+        "InstanceId": IID,
+        "ContactFlowId": FID,
+    },
+    "DisassociatePhoneNumberContactFlow": {"PhoneNumberId": NUMBER_ARN, "InstanceId": IID},
+    "ListFlowAssociations": {
+        "InstanceId": IID,
+        "ResourceType": "VOICE_PHONE_NUMBER",
+        "NextToken": "n",
+        "MaxResults": 5,
     },
 }
 

@@ -6,7 +6,15 @@ import re
 import uuid
 from dataclasses import dataclass
 
-__all__ = ["Arn", "instance_arn", "new_id", "parse_arn", "phone_number_arn", "tdg_arn"]
+__all__ = [
+    "Arn",
+    "contact_flow_arn",
+    "instance_arn",
+    "new_id",
+    "parse_arn",
+    "phone_number_arn",
+    "tdg_arn",
+]
 
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):connect:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
@@ -55,3 +63,7 @@ def phone_number_arn(region: str, account: str, number_id: str) -> str:
 
 def tdg_arn(region: str, account: str, tdg_id: str) -> str:
     return f"arn:aws:connect:{region}:{account}:traffic-distribution-group/{tdg_id}"
+
+
+def contact_flow_arn(region: str, account: str, instance_id: str, flow_id: str) -> str:
+    return f"arn:aws:connect:{region}:{account}:instance/{instance_id}/contact-flow/{flow_id}"

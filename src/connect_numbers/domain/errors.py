@@ -7,7 +7,10 @@ __all__ = [
     "Conflict",
     "Contention",
     "DomainError",
+    "Duplicate",
+    "FlowNotPublished",
     "IdempotencyMismatch",
+    "InvalidContactFlow",
     "InvalidParameter",
     "InvalidRequest",
     "NotFound",
@@ -53,6 +56,22 @@ class Conflict(DomainError):
 
 class NotReady(DomainError):
     """A resource the request needs is still being created."""
+
+
+class Duplicate(DomainError):
+    """A resource with that name already exists where names must be unique."""
+
+
+class FlowNotPublished(DomainError):
+    """A flow that has only been saved was asked for without its ``:$SAVED`` alias."""
+
+
+class InvalidContactFlow(DomainError):
+    """A flow's content is not valid; ``problems`` says why, one message each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("The flow content is not valid: " + "; ".join(problems))
+        self.problems = problems
 
 
 class IdempotencyMismatch(DomainError):

@@ -18,9 +18,10 @@ from urllib.parse import unquote
 
 from .. import __version__
 from ..domain.errors import DomainError, NotFound
+from ..domain.source_numbers import SourceNumber
 from ..protocol.model import known_regions
 from ..protocol.serializer import Response
-from ..service import admin, inventory, numbers_admin
+from ..service import admin, inventory, numbers_admin, source_numbers
 from ..service.context import Services
 from ..service.credentials import KeyRing
 from .admin_accounts import account_routes
@@ -192,6 +193,44 @@ def _load_inventory(services: Services, body: Body, labels: dict[str, str]) -> A
     return inventory.load_inventory(services, _object(body))
 
 
+def _register_source(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    document = _object(body)
+    unknown = set(document) - {"account_id", "region", "phone_number"}
+    if unknown:
+        raise AdminError(400, "InvalidParameter", f"Unknown keys: {sorted(unknown)}")
+    region = document.get("region")
+    if not isinstance(region, str) or region not in known_regions():
+        raise AdminError(400, "InvalidParameter", f"Unknown region: {region}")
+    source = source_numbers.register_source_number(
+        services, document.get("account_id"), region, document.get("phone_number")
+    )
+    return _source_document(source, None)
+
+
+def _list_sources(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    found = source_numbers.list_source_numbers(services)
+    return {"source_numbers": [_source_document(s, held) for s, held in found]}
+
+
+def _remove_source(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    source_numbers.remove_source_number(services, labels["source"])
+    return {}
+
+
+def _source_document(source: SourceNumber, imported_as: str | None) -> Answer:
+    return {
+        "id": source.id,
+        "arn": source.arn,
+        "account_id": source.account_id,
+        "region": source.region,
+        "phone_number": source.e164,
+        "country": source.country,
+        "type": source.type,
+        "created_at": source.created_at,
+        "imported_as": imported_as,
+    }
+
+
 _ROUTES: list[tuple[str, str, Route]] = [
     ("GET", "health", _health),
     ("GET", "clock", _get_clock),
@@ -204,4 +243,7 @@ _ROUTES: list[tuple[str, str, Route]] = [
     ("GET", "numbers/(?P<e164>[^/]+)/history", _history),
     ("POST", "numbers/(?P<e164>[^/]+)/restore", _restore),
     ("POST", "inventory", _load_inventory),
+    ("POST", "source-numbers", _register_source),
+    ("GET", "source-numbers", _list_sources),
+    ("DELETE", "source-numbers/(?P<source>[^/]+)", _remove_source),
 ]

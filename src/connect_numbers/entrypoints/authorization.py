@@ -4,9 +4,10 @@ Each operation is checked against the ARNs it acts on: the phone number
 (``PhoneNumberId``, a UUID becoming its ARN), the tagged resource
 (``resourceArn``), the traffic distribution group (``TrafficDistributionGroupId``,
 or ``Id`` of Get/UpdateTrafficDistribution), the target (``TargetArn`` or
-``InstanceId``), and for a claim also ``phone-number/*`` of the caller's account
-and region. Searches, lists without a target and CreateInstance are checked
-against ``*``. Every resource must be allowed.
+``InstanceId``), the flow (``ContactFlowId``, as ``instance/<id>/contact-flow/<id>``),
+for a claim or an import also ``phone-number/*`` of the caller's account and region,
+and for CreateContactFlow ``instance/<id>/contact-flow/*``. Searches, lists without a
+target and CreateInstance are checked against ``*``. Every resource must be allowed.
 """
 
 from __future__ import annotations
@@ -42,7 +43,13 @@ def resources_for(operation: str, params: dict[str, Any], caller: Caller) -> lis
         found.append(group if group.startswith("arn:") else f"{base}:{_GROUP}/{group}")
     instance = params.get("InstanceId")
     if instance:
-        found.append(instance if instance.startswith("arn:") else f"{base}:instance/{instance}")
+        instance_arn = instance if instance.startswith("arn:") else f"{base}:instance/{instance}"
+        found.append(instance_arn)
+        flow = params.get("ContactFlowId")
+        if flow is not None:
+            found.append(f"{instance_arn}/contact-flow/{flow.removesuffix(':$SAVED')}")
+        if operation == "CreateContactFlow":
+            found.append(f"{instance_arn}/contact-flow/*")
     return found or ["*"]
 
 

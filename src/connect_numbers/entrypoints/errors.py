@@ -20,6 +20,9 @@ def to_aws_error(error: domain.DomainError, op: OperationModel) -> AwsError:
             ResourceType=error.resource_type,
             ResourceId=error.resource_id,
         )
+    if isinstance(error, domain.InvalidContactFlow) and _models(op, "InvalidContactFlowException"):
+        problems = [{"message": problem} for problem in error.problems]
+        return AwsError("InvalidContactFlowException", error.message, problems=problems)
     if isinstance(error, domain.InvalidParameter | domain.InvalidRequest):
         return AwsError(_invalid_code(error, op), error.message)
     code = next(_CODES[kind] for kind in type(error).__mro__ if kind in _CODES)
@@ -37,6 +40,8 @@ _CODES: dict[type[domain.DomainError], str] = {
     domain.IdempotencyMismatch: "IdempotencyException",
     domain.Conflict: "ResourceConflictException",
     domain.NotReady: "ResourceNotReadyException",
+    domain.Duplicate: "DuplicateResourceException",
+    domain.FlowNotPublished: "ContactFlowNotPublishedException",
     domain.QuotaExceeded: "ServiceQuotaExceededException",
     domain.AccessDenied: "AccessDeniedException",
     domain.Throttled: "ThrottlingException",

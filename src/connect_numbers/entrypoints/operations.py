@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..domain.contact_flows import VOICE_PHONE_NUMBER, ContactFlow
 from ..domain.instances import Instance
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
 from ..domain.traffic import TrafficDistributionGroup
-from ..service import instances, phone_numbers, search, tags, traffic
+from ..service import contact_flows, imports, instances, phone_numbers, search, tags, traffic
 from ..service.context import Caller, Services
 
 __all__ = ["HANDLERS", "Handler", "number_summary"]
@@ -218,6 +219,118 @@ def release_phone_number(services: Services, caller: Caller, p: Params) -> Outpu
     return None
 
 
+def import_phone_number(services: Services, caller: Caller, p: Params) -> Output:
+    command = imports.ImportPhoneNumber(
+        instance_id=p["InstanceId"],
+        source_arn=p["SourcePhoneNumberArn"],
+        description=p.get("PhoneNumberDescription"),
+        tags=p.get("Tags"),
+        client_token=p.get("ClientToken"),
+    )
+    imported = imports.import_phone_number(services, caller, command)
+    return {"PhoneNumberId": imported.phone_number_id, "PhoneNumberArn": imported.phone_number_arn}
+
+
+def create_contact_flow(services: Services, caller: Caller, p: Params) -> Output:
+    command = contact_flows.CreateContactFlow(
+        instance_id=p["InstanceId"],
+        name=p["Name"],
+        flow_type=p["Type"],
+        content=p["Content"],
+        description=p.get("Description"),
+        status=p.get("Status"),
+        tags=p.get("Tags"),
+    )
+    flow = contact_flows.create_contact_flow(services, caller, command)
+    return {
+        "ContactFlowId": flow.id,
+        "ContactFlowArn": flow.arn,
+        "FlowContentSha256": flow.content_sha256,
+    }
+
+
+def describe_contact_flow(services: Services, caller: Caller, p: Params) -> Output:
+    flow, tag_map = contact_flows.describe_contact_flow(
+        services, caller, p["InstanceId"], p["ContactFlowId"]
+    )
+    return {
+        "ContactFlow": {
+            "Arn": flow.arn,
+            "Id": flow.id,
+            "Name": flow.name,
+            "Type": flow.type,
+            "State": flow.state,
+            "Status": flow.status,
+            "Description": flow.description,
+            "Content": flow.content,
+            "Tags": tag_map or None,
+            "FlowContentSha256": flow.content_sha256,
+            "LastModifiedTime": flow.modified_at,
+            "LastModifiedRegion": flow.modified_region,
+        }
+    }
+
+
+def list_contact_flows(services: Services, caller: Caller, p: Params) -> Output:
+    page = contact_flows.list_contact_flows(
+        services,
+        caller,
+        p["InstanceId"],
+        p.get("ContactFlowTypes") or (),
+        p.get("MaxResults"),
+        p.get("NextToken"),
+    )
+    return {
+        "ContactFlowSummaryList": [_flow_summary(f) for f in page.flows],
+        "NextToken": page.next_token,
+    }
+
+
+def _flow_summary(flow: ContactFlow) -> dict[str, Any]:
+    return {
+        "Id": flow.id,
+        "Arn": flow.arn,
+        "Name": flow.name,
+        "ContactFlowType": flow.type,
+        "ContactFlowState": flow.state,
+        "ContactFlowStatus": flow.status,
+    }
+
+
+def associate_phone_number_contact_flow(services: Services, caller: Caller, p: Params) -> Output:
+    contact_flows.associate_flow(
+        services, caller, p["PhoneNumberId"], p["InstanceId"], p["ContactFlowId"]
+    )
+    return None
+
+
+def disassociate_phone_number_contact_flow(services: Services, caller: Caller, p: Params) -> Output:
+    contact_flows.disassociate_flow(services, caller, p["PhoneNumberId"], p["InstanceId"])
+    return None
+
+
+def list_flow_associations(services: Services, caller: Caller, p: Params) -> Output:
+    page = contact_flows.list_flow_associations(
+        services,
+        caller,
+        p["InstanceId"],
+        p.get("ResourceType"),
+        p.get("MaxResults"),
+        p.get("NextToken"),
+    )
+    return {
+        "FlowAssociationSummaryList": [
+            {
+                "ResourceId": a.phone_number_arn,
+                "FlowId": a.contact_flow_arn,
+                "ResourceType": VOICE_PHONE_NUMBER,
+            }
+            for a in page.associations
+        ],
+        "NextToken": page.next_token,
+    }
+
+
 def replicate_instance(services: Services, caller: Caller, p: Params) -> Output:
     command = traffic.ReplicateInstance(
         instance_id=p["InstanceId"],
@@ -321,6 +434,13 @@ HANDLERS: dict[str, Handler] = {
     "UpdatePhoneNumber": update_phone_number,
     "UpdatePhoneNumberMetadata": update_phone_number_metadata,
     "ReleasePhoneNumber": release_phone_number,
+    "ImportPhoneNumber": import_phone_number,
+    "CreateContactFlow": create_contact_flow,
+    "DescribeContactFlow": describe_contact_flow,
+    "ListContactFlows": list_contact_flows,
+    "AssociatePhoneNumberContactFlow": associate_phone_number_contact_flow,
+    "DisassociatePhoneNumberContactFlow": disassociate_phone_number_contact_flow,
+    "ListFlowAssociations": list_flow_associations,
     "CreateInstance": create_instance,
     "DescribeInstance": describe_instance,
     "ListInstances": list_instances,

@@ -150,6 +150,9 @@ def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:
         )
     for number in tx.uow.numbers.on_target(instance.arn):
         release_number(tx, caller, number, force=True)
+    tx.uow.flow_associations.remove_for_instance(caller.region, instance.id)
+    for flow_arn in tx.uow.contact_flows.remove_for_instance(caller.region, instance.id):
+        tx.uow.tags.clear(flow_arn)
     tx.uow.instances.remove(instance.id)
     tx.uow.tags.clear(instance.arn)
     return Deleted(instance.id)

@@ -25,18 +25,23 @@ from ..domain.phone_numbers import (
 from ..domain.traffic import paired_region
 from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
 from .inventory import classify_claimable
-from .targets import TDG_KIND, resolve_target
+from .targets import TDG_KIND, Target, resolve_target
 
 __all__ = [
     "ClaimPhoneNumber",
     "Claimed",
     "NumberPage",
+    "Wanted",
+    "check_claims_allowed",
+    "check_free",
     "claim_phone_number",
     "describe_phone_number",
     "find_number",
     "find_visible_number",
     "list_phone_numbers",
+    "release_number",
     "release_phone_number",
+    "take_number",
     "update_phone_number",
     "update_phone_number_metadata",
 ]
@@ -93,25 +98,50 @@ def _claim(tx: Tx, caller: Caller, command: ClaimPhoneNumber) -> Claimed:
     target = resolve_target(tx, caller, command.target_arn, command.instance_id)
     quota = check_claims_allowed(tx, caller)
     country, number_type = _claimable(tx, caller, command.phone_number)
+    wanted = Wanted(command.phone_number, country, number_type, command.description, command.tags)
+    return take_number(tx, caller, target, quota, wanted)
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """A number a claim or an import takes, as it will be held."""
+
+    e164: str
+    country: str
+    number_type: str
+    description: str | None
+    tags: dict[str, str] | None
+    source_arn: str | None = None
+
+
+def take_number(tx: Tx, caller: Caller, target: Target, quota: int, wanted: Wanted) -> Claimed:
+    """Hold ``wanted`` on ``target`` (FAILED when the target is full), counted as a claim.
+
+    The caller has checked the churn rule (``check_claims_allowed``) and that the
+    number is free for it.
+    """
     failure = target_limit_failure(target.arn, tx.uow.numbers.count_on_target(target.arn), quota)
     number = new_claim(
-        e164=command.phone_number,
-        country=country,
-        number_type=number_type,
+        e164=wanted.e164,
+        country=wanted.country,
+        number_type=wanted.number_type,
         account_id=caller.account_id,
         region=caller.region,
         target_arn=target.arn,
         instance_id=target.instance_id,
-        description=command.description,
+        description=wanted.description,
         failure=failure,
         now=tx.now,
         settle_seconds=tx.config.settle_seconds,
+        source_arn=wanted.source_arn,
     )
     tx.uow.numbers.add(number)
-    if command.tags:
-        tx.uow.tags.put(number.arn, command.tags)
+    if wanted.tags:
+        tx.uow.tags.put(number.arn, wanted.tags)
     tx.uow.quotas.count_claim(caller.account_id, caller.region)
-    record(tx, caller, events.CLAIM, number, _settling(number))
+    kind = events.IMPORT if wanted.source_arn else events.CLAIM
+    detail = _settling(number) | ({"source_arn": wanted.source_arn} if wanted.source_arn else {})
+    record(tx, caller, kind, number, detail)
     return Claimed(number.id, number.arn)
 
 
@@ -130,6 +160,16 @@ def _claimable(tx: Tx, caller: Caller, e164: str) -> tuple[str, str]:
     found = classify_claimable(tx, e164)
     if found is None:
         raise not_available(e164)
+    check_free(tx, caller, e164)
+    return found
+
+
+def check_free(tx: Tx, caller: Caller, e164: str) -> None:
+    """Not available if anyone holds ``e164`` for the caller or it is cooling.
+
+    A failed claim (or import) of the caller whose day of grace runs, or an
+    expired one, is dropped: the number is taken anew.
+    """
     existing = tx.uow.numbers.by_e164(e164)
     if existing is not None:
         if existing.held_for(caller.account_id, tx.now):
@@ -138,7 +178,6 @@ def _claimable(tx: Tx, caller: Caller, e164: str) -> tuple[str, str]:
         tx.uow.tags.clear(existing.arn)
     if tx.uow.releases.cooling_among([e164], tx.now):
         raise not_available(e164)
-    return found
 
 
 def _settling(number: PhoneNumber) -> dict[str, Any]:
@@ -298,6 +337,8 @@ def _move(
         failure = target_limit_failure(target.arn, held, quota)
     moved = number.moved(target.arn, target.instance_id, failure, tx.now, tx.config.settle_seconds)
     tx.uow.numbers.save(moved)
+    if moved.target_arn != number.target_arn:  # flows are not carried: re-associate them
+        tx.uow.flow_associations.remove_for_number(number.id)
     record(tx, caller, events.UPDATE, moved, _settling(moved) | {"from": number.target_arn})
     return Claimed(moved.id, moved.arn)
 
@@ -368,12 +409,16 @@ def release_number(tx: Tx, caller: Caller, number: PhoneNumber, *, force: bool =
         number.check_not_busy(tx.now)
     tx.uow.quotas.lock(number.account_id, number.region)  # claims lock it first too
     tx.uow.numbers.remove(number.id)
+    tx.uow.flow_associations.remove_for_number(number.id)  # in every region
     tags = tx.uow.tags.get(number.arn)
     tx.uow.tags.clear(number.arn)
     if number.is_failed_claim:
         record(tx, caller, events.RELEASE, number, {"cooldown_until": None, "failed_claim": True})
         return
-    cooldown_until = tx.now + tx.config.cooldown_seconds
+    # an imported number goes back to its source at once: it counts toward the
+    # churn quota like any release, but does not cool
+    imported = number.source_arn is not None
+    cooldown_until = tx.now if imported else tx.now + tx.config.cooldown_seconds
     snapshot = {**asdict(number), "tags": tags}
     tx.uow.releases.add(
         Release(
@@ -391,5 +436,9 @@ def release_number(tx: Tx, caller: Caller, number: PhoneNumber, *, force: bool =
         caller,
         events.RELEASE,
         number,
-        {"cooldown_until": cooldown_until, "target_arn": number.target_arn},
+        {
+            "cooldown_until": None if imported else cooldown_until,
+            "target_arn": number.target_arn,
+            **({"returned_to": number.source_arn} if imported else {}),
+        },
     )

@@ -12,17 +12,21 @@ from typing import Protocol
 from ..domain.accounts import Credential
 from ..domain.clock import ClockState
 from ..domain.config import Config
+from ..domain.contact_flows import ContactFlow, FlowAssociation
 from ..domain.cooldown import Release
 from ..domain.events import Event
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
+from ..domain.source_numbers import SourceNumber
 from ..domain.traffic import Replica, TrafficDistributionGroup
 
 __all__ = [
     "AccessKeyRepository",
     "AccountRepository",
+    "ContactFlowRepository",
     "EventRepository",
+    "FlowAssociationRepository",
     "IdempotencyRepository",
     "InstanceRepository",
     "InventoryRepository",
@@ -31,6 +35,7 @@ __all__ = [
     "ReleaseRepository",
     "ReplicaRepository",
     "SettingsRepository",
+    "SourceNumberRepository",
     "TagRepository",
     "TdgRepository",
     "UnitOfWork",
@@ -155,6 +160,38 @@ class TdgRepository(Protocol):
     ) -> list[TrafficDistributionGroup]: ...
 
 
+class ContactFlowRepository(Protocol):
+    def add(self, flow: ContactFlow) -> None: ...
+    def get(
+        self, account_id: str, region: str, instance_id: str, flow_id: str
+    ) -> ContactFlow | None: ...
+    def name_taken(self, region: str, instance_id: str, name: str) -> bool: ...
+    def page(
+        self, region: str, instance_id: str, types: Sequence[str], after: str | None, limit: int
+    ) -> list[ContactFlow]: ...
+    def remove_for_instance(self, region: str, instance_id: str) -> list[str]: ...
+
+
+class FlowAssociationRepository(Protocol):
+    def put(self, association: FlowAssociation) -> None: ...
+    def get(self, phone_number_id: str, region: str) -> FlowAssociation | None: ...
+    def remove(self, phone_number_id: str, region: str) -> bool: ...
+    def remove_for_number(self, phone_number_id: str) -> int: ...
+    def remove_for_instance(self, region: str, instance_id: str) -> None: ...
+    def page(
+        self, region: str, instance_id: str, after: str | None, limit: int
+    ) -> list[FlowAssociation]: ...
+
+
+class SourceNumberRepository(Protocol):
+    def add(self, source: SourceNumber) -> None: ...
+    def get(self, source_id: str) -> SourceNumber | None: ...
+    def by_arn(self, arn: str) -> SourceNumber | None: ...
+    def by_e164(self, e164: str) -> SourceNumber | None: ...
+    def all(self) -> list[SourceNumber]: ...
+    def remove(self, source_id: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction; it rolls back unless ``commit()`` is called."""
 
@@ -184,6 +221,12 @@ class UnitOfWork(Protocol):
     def replicas(self) -> ReplicaRepository: ...
     @property
     def tdgs(self) -> TdgRepository: ...
+    @property
+    def contact_flows(self) -> ContactFlowRepository: ...
+    @property
+    def flow_associations(self) -> FlowAssociationRepository: ...
+    @property
+    def source_numbers(self) -> SourceNumberRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..domain.arns import parse_arn
 from ..domain.errors import NotFound
 from ..domain.tags import merged
+from .contact_flows import find_contact_flow_by_arn
 from .context import Caller, Services, Tx, transaction
 from .phone_numbers import find_number
 from .targets import TDG_KIND, find_instance, find_tdg
@@ -20,6 +22,7 @@ _FINDERS: dict[str, _Finder] = {
     "phone-number": find_number,
     TDG_KIND: find_tdg,
 }
+_FLOW_RESOURCE = re.compile(r"instance/[^/]+/contact-flow/[^/]+")
 
 
 def tag_resource(services: Services, caller: Caller, arn: str, tags: dict[str, str]) -> None:
@@ -47,6 +50,9 @@ def _check_resource(tx: Tx, caller: Caller, arn: str) -> None:
     missing = NotFound(f"Resource not found: {arn}")
     if parsed is None or parsed.account != caller.account_id or parsed.region != caller.region:
         raise missing
+    if _FLOW_RESOURCE.fullmatch(parsed.resource):
+        find_contact_flow_by_arn(tx, caller, arn)
+        return
     kind, _, rest = parsed.resource.partition("/")
     finder = _FINDERS.get(kind)
     if finder is None or not rest or "/" in rest:

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 __all__ = [
     "access_keys",
     "accounts",
+    "contact_flows",
     "events",
+    "flow_associations",
     "idempotency",
     "instance_replicas",
     "instances",
@@ -23,6 +25,7 @@ __all__ = [
     "quotas",
     "releases",
     "settings",
+    "source_numbers",
     "tags",
     "traffic_distribution_groups",
 ]
@@ -204,4 +207,56 @@ inventory = sa.Table(
     sa.Column("country", sa.String(2), nullable=False),
     sa.Column("type", sa.String(16), nullable=False),
     sa.Index("ix_inventory_bucket", "country", "type", "e164"),
+)
+
+contact_flows = sa.Table(
+    "contact_flows",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("region", sa.String(32), nullable=False),
+    sa.Column("instance_id", sa.String(36), nullable=False),
+    sa.Column("arn", sa.String(512), nullable=False, unique=True),
+    sa.Column("name", sa.String(512), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("content_sha256", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Column("modified_at", sa.Double, nullable=False),
+    sa.Column("modified_region", sa.String(32), nullable=False),
+    sa.UniqueConstraint("instance_id", "region", "name", name="uq_contact_flow_name"),
+)
+
+# One flow per phone number and region; for a number of a traffic distribution
+# group each region's instance has its own association.
+flow_associations = sa.Table(
+    "flow_associations",
+    metadata,
+    sa.Column("phone_number_id", sa.String(36), primary_key=True),
+    sa.Column("region", sa.String(32), primary_key=True),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("instance_id", sa.String(36), nullable=False),
+    sa.Column("contact_flow_id", sa.String(36), nullable=False),
+    sa.Column("phone_number_arn", sa.String(256), nullable=False),
+    sa.Column("contact_flow_arn", sa.String(512), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Index("ix_flow_associations_instance", "instance_id", "region", "phone_number_arn"),
+    sa.Index("ix_flow_associations_flow", "contact_flow_id"),
+)
+
+source_numbers = sa.Table(
+    "source_numbers",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("arn", sa.String(256), nullable=False, unique=True),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("region", sa.String(32), nullable=False),
+    sa.Column("e164", sa.String(16), nullable=False, unique=True),
+    sa.Column("country", sa.String(2), nullable=False),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
+    sa.Index("ix_source_numbers_scope", "account_id", "region", "e164"),
 )

@@ -25,6 +25,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import Contention
 from ..domain.idempotency import IdempotencyRecord
+from .flows import (
+    SqlContactFlowRepository,
+    SqlFlowAssociationRepository,
+    SqlSourceNumberRepository,
+)
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -79,6 +84,9 @@ class SqlUnitOfWork:
         self.inventory = SqlInventoryRepository(connection)
         self.replicas = SqlReplicaRepository(connection)
         self.tdgs = SqlTdgRepository(connection, lock=self._write)
+        self.contact_flows = SqlContactFlowRepository(connection)
+        self.flow_associations = SqlFlowAssociationRepository(connection)
+        self.source_numbers = SqlSourceNumberRepository(connection)
         return self
 
     def __exit__(
