@@ -701,3 +701,59 @@ def test_a_replicated_instance_is_deleted_replica_first(east: Any, west: Any) ->
     assert east.list_traffic_distribution_groups()["TrafficDistributionGroupSummaryList"] == []
     east.delete_instance(InstanceId=instance["Id"])
     assert east.list_instances()["InstanceSummaryList"] == []
+
+
+# --- flows in both regions ------------------------------------------------------------------
+
+
+def test_a_group_number_is_associated_in_each_region_and_released_from_both(
+    east: Any, west: Any
+) -> None:
+    instance = replicated(east, "flows")
+    group = new_group(east, instance, "g")
+    claimed = claim_to(east, group)
+    flows = {
+        name: client.create_contact_flow(
+            InstanceId=instance["Id"], Name="main", Type="CONTACT_FLOW", Content="{}"
+        )
+        for name, client in (("east", east), ("west", west))
+    }
+    assert flows["west"]["ContactFlowArn"].startswith(f"arn:aws:connect:{WEST}:")
+    east.associate_phone_number_contact_flow(
+        PhoneNumberId=claimed["PhoneNumberId"],
+        InstanceId=instance["Id"],
+        ContactFlowId=flows["east"]["ContactFlowId"],
+    )
+    error = failure(
+        lambda: west.associate_phone_number_contact_flow(
+            PhoneNumberId=claimed["PhoneNumberId"],
+            InstanceId=instance["Id"],
+            ContactFlowId=flows["west"]["ContactFlowId"],
+        )
+    )
+    assert error["Code"] == "ResourceNotFoundException"
+    west.associate_phone_number_contact_flow(
+        PhoneNumberId=claimed["PhoneNumberArn"],
+        InstanceId=instance["Id"],
+        ContactFlowId=flows["west"]["ContactFlowId"],
+    )
+    for name, client in (("east", east), ("west", west)):
+        listed = client.list_flow_associations(InstanceId=instance["Id"])
+        assert [(a["ResourceId"], a["FlowId"]) for a in listed["FlowAssociationSummaryList"]] == [
+            (claimed["PhoneNumberArn"], flows[name]["ContactFlowArn"])
+        ]
+    west.disassociate_phone_number_contact_flow(
+        PhoneNumberId=claimed["PhoneNumberArn"], InstanceId=instance["Id"]
+    )
+    assert (
+        west.list_flow_associations(InstanceId=instance["Id"])["FlowAssociationSummaryList"] == []
+    )
+    west.associate_phone_number_contact_flow(
+        PhoneNumberId=claimed["PhoneNumberArn"],
+        InstanceId=instance["Id"],
+        ContactFlowId=flows["west"]["ContactFlowId"],
+    )
+    east.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    for client in (east, west):
+        listed = client.list_flow_associations(InstanceId=instance["Id"])
+        assert listed["FlowAssociationSummaryList"] == []
