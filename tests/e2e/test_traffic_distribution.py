@@ -554,7 +554,7 @@ def test_deleting_a_group_holding_numbers_answers_409_on_the_wire(east: Any, raw
     assert answer.status_code == 409
     assert answer.headers["x-amzn-ErrorType"] == "ResourceInUseException"
     body = answer.json()
-    assert (body["ResourceType"], body["ResourceId"]) == ("PHONE_NUMBER", claimed["PhoneNumberId"])
+    assert (body["ResourceType"], body["ResourceId"]) == ("PHONE_NUMBER", claimed["PhoneNumberArn"])
     assert "Message" in body
 
 
@@ -757,3 +757,48 @@ def test_a_group_number_is_associated_in_each_region_and_released_from_both(
     for client in (east, west):
         listed = client.list_flow_associations(InstanceId=instance["Id"])
         assert listed["FlowAssociationSummaryList"] == []
+
+
+def test_a_failed_claim_does_not_keep_its_group_from_being_deleted(
+    connect_numbers: Any, east: Any
+) -> None:
+    set_quota(connect_numbers, 1)
+    instance = replicated(east, "failed")
+    group = new_group(east, instance, "g")
+    first = claim_to(east, group)
+    second = claim_to(east, group)
+    assert describe(east, second["PhoneNumberId"])["PhoneNumberStatus"]["Status"] == "FAILED"
+    east.release_phone_number(PhoneNumberId=first["PhoneNumberId"])
+    east.delete_traffic_distribution_group(TrafficDistributionGroupId=group["Id"])
+    error = failure(
+        lambda: east.describe_traffic_distribution_group(TrafficDistributionGroupId=group["Id"])
+    )
+    assert error["Code"] == "ResourceNotFoundException"
+
+
+def test_deleting_a_replica_takes_its_flows_and_tags_along(east: Any, west: Any) -> None:
+    instance = replicated(east, "orphans")
+    replica_arn = instance["Replica"]["Arn"]
+    flow = west.create_contact_flow(
+        InstanceId=instance["Id"], Name="f", Type="CONTACT_FLOW", Content="{}", Tags={"k": "v"}
+    )
+    west.tag_resource(resourceArn=replica_arn, tags={"k": "v"})
+    west.delete_instance(InstanceId=instance["Id"])
+    east.replicate_instance(InstanceId=instance["Id"], ReplicaRegion=WEST, ReplicaAlias="orphans-2")
+    assert west.list_contact_flows(InstanceId=instance["Id"])["ContactFlowSummaryList"] == []
+    assert west.list_tags_for_resource(resourceArn=replica_arn)["tags"] == {}
+    error = failure(lambda: west.list_tags_for_resource(resourceArn=flow["ContactFlowArn"]))
+    assert error["Code"] == "ResourceNotFoundException"
+
+
+def test_a_group_being_deleted_takes_no_tags(connect_numbers: Any, east: Any) -> None:
+    instance = replicated(east, "untagged")
+    group = new_group(east, instance, "g", Tags={"k": "v"})
+    connect_numbers.freeze()
+    connect_numbers.config(settle_seconds=10)
+    east.delete_traffic_distribution_group(TrafficDistributionGroupId=group["Id"])
+    for call in (
+        lambda: east.tag_resource(resourceArn=group["Arn"], tags={"k": "again"}),
+        lambda: east.list_tags_for_resource(resourceArn=group["Arn"]),
+    ):
+        assert failure(call)["Code"] == "ResourceNotFoundException"

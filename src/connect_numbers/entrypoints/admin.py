@@ -22,7 +22,7 @@ from ..domain.source_numbers import SourceNumber
 from ..protocol.model import known_regions
 from ..protocol.serializer import Response
 from ..service import admin, inventory, numbers_admin, source_numbers
-from ..service.context import Services
+from ..service.context import Services, retried
 from ..service.credentials import KeyRing
 from .admin_accounts import account_routes
 from .operations import number_summary
@@ -69,7 +69,8 @@ class AdminApi:
             self._check_token(headers, method, path)
             route, labels = self._route(method, path.removeprefix(PREFIX))
             labels = {k: unquote(v) for k, v in labels.items()}
-            answer = route(self.services, _json(body), labels)
+            document = _json(body)
+            answer = retried(lambda: route(self.services, document, labels))
             if method != "GET" and self.throttle is not None:
                 self.throttle.forget_settings()  # a config change takes effect at once
             return _response(200, answer)

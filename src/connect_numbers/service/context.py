@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,13 +11,24 @@ from typing import Any, TypeVar
 
 from ..domain.clock import now as clock_now
 from ..domain.config import Config
+from ..domain.errors import Contention
 from ..domain.idempotency import IdempotencyRecord, fingerprint, replayable
 from ..domain.inventory import SyntheticInventory
 from .ports import UnitOfWork, UnitOfWorkFactory
 
-__all__ = ["Caller", "Services", "Tx", "idempotent", "parameters_of", "transaction"]
+__all__ = [
+    "Caller",
+    "Services",
+    "Tx",
+    "idempotent",
+    "parameters_of",
+    "retried",
+    "transaction",
+]
 
 Result = TypeVar("Result")
+
+log = logging.getLogger("connect_numbers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +101,14 @@ def idempotent(
         )
     )
     return result
+
+
+def retried(run: Callable[[], Result], attempts: int = 4) -> Result:
+    """Run a use case again when a concurrent change got in its way (its whole
+    transaction was rolled back, so running it again is safe)."""
+    for _ in range(attempts - 1):
+        try:
+            return run()
+        except Contention:
+            log.info("contention; running the request again")
+    return run()

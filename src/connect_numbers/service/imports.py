@@ -39,8 +39,9 @@ def import_phone_number(services: Services, caller: Caller, command: ImportPhone
 
 def _import(tx: Tx, caller: Caller, command: ImportPhoneNumber) -> Claimed:
     target = resolve_target(tx, caller, None, command.instance_id)
-    source = _source(tx, caller, command.source_arn)
+    # the quota lock before the source is read: removing a source takes it too
     quota = check_claims_allowed(tx, caller)
+    source = _source(tx, caller, command.source_arn)
     check_free(tx, caller, source.e164)
     wanted = Wanted(
         source.e164,

@@ -138,32 +138,40 @@ def delete_instance(
 
 
 def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:
+    """Delete an instance or, called in its replica region, its replica.
+
+    The instance's numbers there are released, and its flows, their tags and
+    its flow associations there go with it. A replica takes the instance's
+    default TDG along.
+    """
     instance = find_instance(tx, caller, instance_id)
     if instance.is_replica:
-        _delete_replica(tx, caller, instance)
-        return Deleted(instance.id)
-    replica = tx.uow.replicas.of(instance.id)
-    if replica is not None:
-        raise InvalidRequest(
-            f"Instance {instance.id} is replicated to {replica.region}: delete the replica "
-            "there first"
-        )
+        _check_replica_deletable(tx, instance)
+    else:
+        replica = tx.uow.replicas.of(instance.id)
+        if replica is not None:
+            raise InvalidRequest(
+                f"Instance {instance.id} is replicated to {replica.region}: delete the "
+                "replica there first"
+            )
     for number in tx.uow.numbers.on_target(instance.arn):
         release_number(tx, caller, number, force=True)
     tx.uow.flow_associations.remove_for_instance(caller.region, instance.id)
     for flow_arn in tx.uow.contact_flows.remove_for_instance(caller.region, instance.id):
         tx.uow.tags.clear(flow_arn)
-    tx.uow.instances.remove(instance.id)
+    if instance.is_replica:
+        for group in tx.uow.tdgs.for_instance(instance.id):
+            tx.uow.tdgs.remove(group.id)
+            tx.uow.tags.clear(group.arn)
+        tx.uow.replicas.remove(instance.id)
+    else:
+        tx.uow.instances.remove(instance.id)
     tx.uow.tags.clear(instance.arn)
     return Deleted(instance.id)
 
 
-def _delete_replica(tx: Tx, caller: Caller, replica: Instance) -> None:
-    """Delete a replica: its own numbers are released, its default TDG goes with it.
-
-    Refused while the instance has other traffic distribution groups, or while
-    its default group holds numbers.
-    """
+def _check_replica_deletable(tx: Tx, replica: Instance) -> None:
+    """InvalidRequest while the instance has TDGs other than its default, or that holds numbers."""
     groups = [g for g in tx.uow.tdgs.for_instance(replica.id) if g.exists(tx.now)]
     others = [g.id for g in groups if not g.is_default]
     if others:
@@ -177,10 +185,3 @@ def _delete_replica(tx: Tx, caller: Caller, replica: Instance) -> None:
                 f"The default traffic distribution group {group.id} still holds phone "
                 "numbers: release them or move them to an instance first"
             )
-    for number in tx.uow.numbers.on_target(replica.arn):
-        release_number(tx, caller, number, force=True)
-    for group in tx.uow.tdgs.for_instance(replica.id):
-        tx.uow.tdgs.remove(group.id)
-        tx.uow.tags.clear(group.arn)
-    tx.uow.replicas.remove(replica.id)
-    tx.uow.tags.clear(replica.arn)

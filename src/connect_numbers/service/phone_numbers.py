@@ -95,8 +95,9 @@ def claim_phone_number(services: Services, caller: Caller, command: ClaimPhoneNu
 
 
 def _claim(tx: Tx, caller: Caller, command: ClaimPhoneNumber) -> Claimed:
-    target = resolve_target(tx, caller, command.target_arn, command.instance_id)
+    # the quota row before the target's: DeleteTrafficDistributionGroup takes them so too
     quota = check_claims_allowed(tx, caller)
+    target = resolve_target(tx, caller, command.target_arn, command.instance_id)
     country, number_type = _claimable(tx, caller, command.phone_number)
     wanted = Wanted(command.phone_number, country, number_type, command.description, command.tags)
     return take_number(tx, caller, target, quota, wanted)

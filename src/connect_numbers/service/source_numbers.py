@@ -41,6 +41,8 @@ def remove_source_number(services: Services, source_id: str) -> None:
         source = tx.uow.source_numbers.get(source_id)
         if source is None:
             raise NotFound(f"No source number {source_id}")
+        # imports take this lock before they read the source: one of the two waits
+        tx.uow.quotas.lock(source.account_id, source.region)
         held = tx.uow.numbers.by_e164(source.e164)
         if held is not None and held.source_arn == source.arn and not held.expired(tx.now):
             raise InvalidRequest(

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from ..domain.arns import parse_arn
 from ..domain.errors import NotFound
 from ..domain.tags import merged
+from ..domain.traffic import PENDING_DELETION, TrafficDistributionGroup
 from .contact_flows import find_contact_flow_by_arn
 from .context import Caller, Services, Tx, transaction
 from .phone_numbers import find_number
@@ -20,9 +21,16 @@ _Finder = Callable[[Tx, Caller, str], object]
 _FINDERS: dict[str, _Finder] = {
     "instance": find_instance,
     "phone-number": find_number,
-    TDG_KIND: find_tdg,
+    TDG_KIND: lambda tx, caller, arn: _undeleted(tx, find_tdg(tx, caller, arn)),
 }
 _FLOW_RESOURCE = re.compile(r"instance/[^/]+/contact-flow/[^/]+")
+
+
+def _undeleted(tx: Tx, tdg: TrafficDistributionGroup) -> TrafficDistributionGroup:
+    """A group being deleted has no tags to change or list any more."""
+    if tdg.status(tx.now) == PENDING_DELETION:
+        raise NotFound(f"Resource not found: {tdg.arn}")
+    return tdg
 
 
 def tag_resource(services: Services, caller: Caller, arn: str, tags: dict[str, str]) -> None:

@@ -207,7 +207,7 @@ def _position(next_token: str) -> tuple[float, str]:
 
 def delete_tdg(services: Services, caller: Caller, id_or_arn: str) -> None:
     with transaction(services, write=True) as tx:
-        # claims to the group take this lock before they check it is ACTIVE
+        # claims to the group take this lock before they read the group (and check it is ACTIVE)
         tx.uow.quotas.lock(caller.account_id, caller.region)
         tdg = find_tdg(tx, caller, id_or_arn)
         if tdg.region != caller.region:
@@ -225,13 +225,13 @@ def delete_tdg(services: Services, caller: Caller, id_or_arn: str) -> None:
             return
         if status != "ACTIVE":
             raise InvalidRequest(f"Traffic distribution group {tdg.id} is {status}")
-        held = tx.uow.numbers.on_target(tdg.arn)
+        held = [n for n in tx.uow.numbers.on_target(tdg.arn) if not n.is_failed_claim]
         if held:
             raise ResourceInUse(
                 f"Traffic distribution group {tdg.id} still holds {len(held)} phone "
                 "number(s): release them or move them to an instance first",
                 "PHONE_NUMBER",
-                held[0].id,
+                held[0].arn,
             )
         tx.uow.tdgs.save(tdg.deleted(tx.now, tx.config.settle_seconds))
         tx.uow.tags.clear(tdg.arn)
