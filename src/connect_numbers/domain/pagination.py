@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import InvalidParameter
 
-__all__ = ["decode_token", "encode_token"]
+__all__ = ["decode_key", "decode_time_and_id", "decode_token", "encode_token"]
 
 _VERSION = 1
 
@@ -29,3 +29,22 @@ def decode_token(kind: str, token: str) -> list[Any]:
     if version != _VERSION or found_kind != kind or not isinstance(position, list):
         raise InvalidParameter("The NextToken is not valid for this request")
     return position
+
+
+def decode_key(kind: str, token: str) -> str:
+    """The one string key a NextToken of ``kind`` resumes after."""
+    position = decode_token(kind, token)
+    if len(position) != 1 or not isinstance(position[0], str):
+        raise InvalidParameter("The NextToken is not valid for this request")
+    return position[0]
+
+
+def decode_time_and_id(kind: str, token: str) -> tuple[float, str]:
+    """The (created_at, id) a NextToken of ``kind`` resumes after."""
+    position = decode_token(kind, token)
+    if len(position) == 2:
+        created_at, resource_id = position
+        number = isinstance(created_at, int | float) and not isinstance(created_at, bool)
+        if number and isinstance(resource_id, str):
+            return float(created_at), resource_id
+    raise InvalidParameter("The NextToken is not valid for this request")

@@ -13,8 +13,8 @@ from ..domain.contact_flows import (
     new_contact_flow,
     split_alias,
 )
-from ..domain.errors import Duplicate, FlowNotPublished, InvalidParameter, NotFound
-from ..domain.pagination import decode_token, encode_token
+from ..domain.errors import Duplicate, FlowNotPublished, NotFound
+from ..domain.pagination import decode_key, encode_token
 from .context import Caller, Services, Tx, transaction
 from .phone_numbers import find_visible_number
 from .targets import find_instance
@@ -105,22 +105,13 @@ def list_contact_flows(
     next_token: str | None,
 ) -> FlowPage:
     limit = max_results or 100
-    after = _position("contact-flows", next_token)
+    after = decode_key("contact-flows", next_token) if next_token else None
     with transaction(services, write=False) as tx:
         instance = find_instance(tx, caller, instance_id)
         found = tx.uow.contact_flows.page(caller.region, instance.id, types, after, limit + 1)
     shown = found[:limit]
     token = encode_token("contact-flows", [shown[-1].name]) if len(found) > limit else None
     return FlowPage(shown, token)
-
-
-def _position(listing: str, next_token: str | None) -> str | None:
-    if next_token is None:
-        return None
-    position = decode_token(listing, next_token)
-    if len(position) != 1 or not isinstance(position[0], str):
-        raise InvalidParameter("The NextToken is not valid for this request")
-    return position[0]
 
 
 def _find_flow(tx: Tx, caller: Caller, instance_id: str, flow_id: str) -> ContactFlow:
@@ -188,7 +179,7 @@ def list_flow_associations(
 ) -> AssociationPage:
     """The instance's phone-number associations; other resource types have none here."""
     limit = max_results or 100
-    after = _position("flow-associations", next_token)
+    after = decode_key("flow-associations", next_token) if next_token else None
     with transaction(services, write=False) as tx:
         instance = find_instance(tx, caller, instance_id)
         if resource_type not in (None, "VOICE_PHONE_NUMBER"):

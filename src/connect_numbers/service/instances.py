@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import instances as domain
-from ..domain.errors import InvalidParameter, InvalidRequest
+from ..domain.errors import InvalidRequest
 from ..domain.instances import Instance
-from ..domain.pagination import decode_token, encode_token
+from ..domain.pagination import decode_time_and_id, encode_token
 from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
 from .phone_numbers import release_number
 from .targets import find_instance
@@ -95,7 +95,7 @@ def list_instances(
     services: Services, caller: Caller, max_results: int | None, next_token: str | None
 ) -> InstancePage:
     limit = max_results or 10
-    after = _position(next_token) if next_token is not None else None
+    after = decode_time_and_id("instances", next_token) if next_token is not None else None
     with transaction(services, write=False) as tx:
         found = tx.uow.instances.page(caller.account_id, caller.region, after, limit + 1)
         shown = found[:limit]
@@ -103,17 +103,6 @@ def list_instances(
         if len(found) > limit:
             token = encode_token("instances", [shown[-1].created_at, shown[-1].id])
         return InstancePage([(i, i.status(tx.now)) for i in shown], token)
-
-
-def _position(next_token: str) -> tuple[float, str]:
-    """Where a ListInstances NextToken resumes: after (created_at, id)."""
-    position = decode_token("instances", next_token)
-    if len(position) == 2:
-        created_at, instance_id = position
-        number = isinstance(created_at, int | float) and not isinstance(created_at, bool)
-        if number and isinstance(instance_id, str):
-            return float(created_at), instance_id
-    raise InvalidParameter("The NextToken is not valid for this request")
 
 
 @dataclass(frozen=True, slots=True)

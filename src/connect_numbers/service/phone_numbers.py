@@ -13,7 +13,7 @@ from ..domain.cooldown import Release
 from ..domain.errors import InvalidParameter, NotFound
 from ..domain.events import Event
 from ..domain.inventory import is_valid_prefix
-from ..domain.pagination import decode_token, encode_token
+from ..domain.pagination import decode_key, encode_token
 from ..domain.phone_numbers import (
     NumberFilter,
     PhoneNumber,
@@ -293,10 +293,10 @@ def list_phone_numbers(
 
 def _listing_position(listing: str, next_token: str) -> str:
     """The E.164 number a listing's NextToken resumes after; InvalidParameter if not one."""
-    position = decode_token(listing, next_token)
-    if len(position) != 1 or not isinstance(position[0], str) or not _E164.fullmatch(position[0]):
+    position = decode_key(listing, next_token)
+    if not _E164.fullmatch(position):
         raise InvalidParameter("The NextToken is not valid for this request")
-    return position[0]
+    return position
 
 
 def update_phone_number(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..domain.errors import Conflict, InvalidParameter, InvalidRequest, NotReady, ResourceInUse
-from ..domain.pagination import decode_token, encode_token
+from ..domain.errors import Conflict, InvalidRequest, NotReady, ResourceInUse
+from ..domain.pagination import decode_time_and_id, encode_token
 from ..domain.traffic import (
     DEFAULT_TDG_NAME,
     REPLICA_REGIONS,
@@ -181,7 +181,7 @@ def list_tdgs(
 ) -> TdgPage:
     """The groups spanning the caller's region (homed here, or replicated here)."""
     limit = max_results or 10
-    after = _position(next_token) if next_token is not None else None
+    after = decode_time_and_id("tdgs", next_token) if next_token is not None else None
     homes = {caller.region} | {
         home for home, pair in REPLICA_REGIONS.items() if pair == caller.region
     }
@@ -193,16 +193,6 @@ def list_tdgs(
         if len(found) > limit:
             token = encode_token("tdgs", [shown[-1].created_at, shown[-1].id])
         return TdgPage([(tdg, tdg.status(tx.now) or "") for tdg in shown], token)
-
-
-def _position(next_token: str) -> tuple[float, str]:
-    position = decode_token("tdgs", next_token)
-    if len(position) == 2:
-        created_at, tdg_id = position
-        number = isinstance(created_at, int | float) and not isinstance(created_at, bool)
-        if number and isinstance(tdg_id, str):
-            return float(created_at), tdg_id
-    raise InvalidParameter("The NextToken is not valid for this request")
 
 
 def delete_tdg(services: Services, caller: Caller, id_or_arn: str) -> None:
