@@ -12,7 +12,7 @@ from ..domain.config import DEFAULT_PHONE_NUMBERS_PER_INSTANCE
 from ..domain.cooldown import Release
 from ..domain.events import Event
 from ..domain.phone_numbers import CLAIM, IMPORT, NumberFilter, PhoneNumber
-from ._fast import FastQuery
+from ._fast import FastQuery, FastStatement, insert_all
 from .tables import events, inventory, phone_numbers, quotas, releases
 
 __all__ = [
@@ -25,8 +25,9 @@ __all__ = [
 ]
 
 _COLUMNS = [c.name for c in phone_numbers.columns]
-_FAILED_CLAIM = sa.and_(
-    phone_numbers.c.failure.is_not(None), phone_numbers.c.operation.in_([CLAIM, IMPORT])
+_FAILED_CLAIM = sa.and_(  # OR rather than IN: compiled once, with no expanding parameter
+    phone_numbers.c.failure.is_not(None),
+    sa.or_(phone_numbers.c.operation == CLAIM, phone_numbers.c.operation == IMPORT),
 )
 
 
@@ -73,6 +74,20 @@ def _row(number: PhoneNumber) -> dict[str, Any]:
     return {name: getattr(number, name) for name in _COLUMNS}
 
 
+_INSERT = insert_all(phone_numbers)
+_SAVE = FastStatement(
+    sa.update(phone_numbers)
+    .where(phone_numbers.c.id == sa.bindparam("key"))
+    .values({name: sa.bindparam(name) for name in _COLUMNS})
+)
+_REMOVE = FastStatement(sa.delete(phone_numbers).where(phone_numbers.c.id == sa.bindparam("id")))
+_COUNT_ON_TARGET = FastQuery(
+    sa.select(sa.func.count()).where(
+        phone_numbers.c.target_arn == sa.bindparam("target_arn"), sa.not_(_FAILED_CLAIM)
+    )
+)
+
+
 class SqlPhoneNumberRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
@@ -92,21 +107,16 @@ class SqlPhoneNumberRepository:
         return [_number_from(row) for row in query.rows(self._db, **_numbered(e164s))]
 
     def add(self, number: PhoneNumber) -> None:
-        self._db.execute(sa.insert(phone_numbers).values(_row(number)))
+        _INSERT.run(self._db, **_row(number))
 
     def save(self, number: PhoneNumber) -> None:
-        self._db.execute(
-            sa.update(phone_numbers).where(phone_numbers.c.id == number.id).values(_row(number))
-        )
+        _SAVE.run(self._db, key=number.id, **_row(number))
 
     def remove(self, number_id: str) -> None:
-        self._db.execute(sa.delete(phone_numbers).where(phone_numbers.c.id == number_id))
+        _REMOVE.run(self._db, id=number_id)
 
     def count_on_target(self, target_arn: str) -> int:
-        query = sa.select(sa.func.count()).where(
-            phone_numbers.c.target_arn == target_arn, sa.not_(_FAILED_CLAIM)
-        )
-        return int(self._db.execute(query).scalar_one())
+        return int(_COUNT_ON_TARGET.tuples(self._db, target_arn=target_arn)[0][0])
 
     def on_target(self, target_arn: str) -> list[PhoneNumber]:
         query = sa.select(phone_numbers).where(phone_numbers.c.target_arn == target_arn)
@@ -186,17 +196,16 @@ class SqlReleaseRepository:
         self._db = connection
 
     def add(self, release: Release) -> None:
-        self._db.execute(
-            sa.insert(releases).values(
-                phone_number_id=release.phone_number_id,
-                e164=release.e164,
-                account_id=release.account_id,
-                region=release.region,
-                released_at=release.released_at,
-                cooldown_until=release.cooldown_until,
-                restored_at=release.restored_at,
-                snapshot=release.snapshot,
-            )
+        _INSERT_RELEASE.run(
+            self._db,
+            phone_number_id=release.phone_number_id,
+            e164=release.e164,
+            account_id=release.account_id,
+            region=release.region,
+            released_at=release.released_at,
+            cooldown_until=release.cooldown_until,
+            restored_at=release.restored_at,
+            snapshot=release.snapshot,
         )
 
     def cooling_among(self, e164s: Sequence[str], now: float) -> set[str]:
@@ -234,6 +243,7 @@ class SqlReleaseRepository:
         return _ReleaseTimes(self._db, {"account_id": account_id, "region": region, "since": since})
 
 
+_INSERT_RELEASE = insert_all(releases, skip=("id",))
 _IN_WINDOW = sa.and_(
     releases.c.account_id == sa.bindparam("account_id"),
     releases.c.region == sa.bindparam("region"),
@@ -277,23 +287,25 @@ class _ReleaseTimes(Sequence[float]):
         return float(row["released_at"])
 
 
+_APPEND_EVENT = insert_all(events, skip=("id",))
+
+
 class SqlEventRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
 
     def append(self, event: Event) -> None:
-        self._db.execute(
-            sa.insert(events).values(
-                time=event.time,
-                event=event.event,
-                e164=event.e164,
-                phone_number_id=event.phone_number_id,
-                account_id=event.account_id,
-                region=event.region,
-                principal=event.principal,
-                request_id=event.request_id,
-                detail=event.detail,
-            )
+        _APPEND_EVENT.run(
+            self._db,
+            time=event.time,
+            event=event.event,
+            e164=event.e164,
+            phone_number_id=event.phone_number_id,
+            account_id=event.account_id,
+            region=event.region,
+            principal=event.principal,
+            request_id=event.request_id,
+            detail=event.detail,
         )
 
     def for_number(self, e164: str) -> list[Event]:
@@ -342,11 +354,7 @@ class SqlQuotaRepository:
         return int(row["claims_made"])
 
     def count_claim(self, account_id: str, region: str) -> None:
-        self._db.execute(
-            sa.update(quotas)
-            .where(quotas.c.account_id == account_id, quotas.c.region == region)
-            .values(claims_made=quotas.c.claims_made + 1)
-        )
+        _COUNT_CLAIM.run(self._db, account_id=account_id, region=region)
 
     def claims_made(self, account_id: str, region: str) -> int:
         row = _QUOTA.first(self._db, account_id=account_id, region=region)
@@ -371,6 +379,14 @@ _QUOTA = FastQuery(
     )
 )
 _LOCK_QUOTA = FastQuery(_QUOTA.statement.with_for_update())
+_COUNT_CLAIM = FastStatement(
+    sa.update(quotas)
+    .where(
+        quotas.c.account_id == sa.bindparam("account_id"),
+        quotas.c.region == sa.bindparam("region"),
+    )
+    .values(claims_made=quotas.c.claims_made + 1)
+)
 _LOADED = FastQuery(
     sa.select(inventory.c.e164)
     .where(inventory.c.country == sa.bindparam("country"), inventory.c.type == sa.bindparam("type"))
