@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["FastQuery", "FastStatement", "dbapi_connection", "insert_all"]
+__all__ = ["FastQuery", "FastStatement", "dbapi_connection", "insert_all", "on_driver"]
 
 _Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
 
@@ -58,6 +58,24 @@ class _Fast:
 def dbapi_connection(connection: sa.Connection) -> Any:
     """The driver's connection under ``connection`` (in its current transaction)."""
     return connection.connection.dbapi_connection
+
+
+def on_driver(connection: sa.Connection, step: str) -> None:
+    """``BEGIN …``, ``COMMIT`` or ``ROLLBACK`` on the driver's connection.
+
+    ``COMMIT`` and ``ROLLBACK`` call the driver's ``commit()`` and ``rollback()``;
+    a driver error is raised as SQLAlchemy's, as ``Connection`` would.
+    """
+    driver = dbapi_connection(connection)
+    try:
+        if step == "COMMIT":
+            driver.commit()
+        elif step == "ROLLBACK":
+            driver.rollback()
+        else:
+            driver.execute(step)
+    except Exception as error:
+        raise _wrapped(connection, step, (), error) from error
 
 
 def _execute(connection: sa.Connection, compiled: _Compiled, params: dict[str, Any]) -> Any:

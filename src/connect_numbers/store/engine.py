@@ -58,15 +58,11 @@ def _sqlite_engine(url: str, synchronous: str) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        # on the driver's connection: SQLAlchemy's execution machinery would cost
-        # several times what SQLite spends on the statement
-        mode = connection.info.get("sqlite_begin", "IMMEDIATE")
-        connection.connection.dbapi_connection.execute(_BEGIN[mode])  # type: ignore[union-attr]
+        driver: Any = connection.connection.dbapi_connection
+        if not driver.in_transaction:  # else a unit of work began it (store/unit_of_work.py)
+            driver.execute("BEGIN IMMEDIATE")
 
     return engine
-
-
-_BEGIN = {mode: f"BEGIN {mode}" for mode in ("DEFERRED", "IMMEDIATE")}
 
 
 def _create_private_file(url: str) -> None:
