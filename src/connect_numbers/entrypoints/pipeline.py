@@ -22,8 +22,8 @@ request id; the traceback goes to the log only.
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -46,7 +46,7 @@ from .errors import to_aws_error
 from .operations import HANDLERS, Handler
 from .throttling import Throttle
 
-__all__ = ["HttpRequest", "Pipeline"]
+__all__ = ["HttpRequest", "Pipeline", "new_request_id"]
 
 Result = TypeVar("Result")
 log = logging.getLogger("connect_numbers")
@@ -82,7 +82,7 @@ class Pipeline:
         self.verifier = SigV4Verifier(keys.secret, regions=known_regions())
 
     def handle(self, request: HttpRequest) -> Response:
-        exchange = _Exchange(request, str(uuid.uuid4()), time.perf_counter())
+        exchange = _Exchange(request, new_request_id(), time.perf_counter())
         try:
             response = self._answer(exchange)
         except (AwsError, FrontDoorError) as error:
@@ -167,6 +167,13 @@ class Pipeline:
             return step()
         except DomainError as error:
             raise to_aws_error(error, op) from None
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID as text: what ``str(uuid.uuid4())`` gives, for less."""
+    digits = os.urandom(16).hex()
+    variant = "89ab"[int(digits[16], 16) & 3]
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
 
 
 def _retried(run: Callable[[], Result], attempts: int = 4) -> Result:
