@@ -173,9 +173,12 @@ def fill(db_url: str, fixture: Fixture, count: int) -> list[str]:
                 ]
                 connection.execute(sa.insert(phone_numbers), rows)
                 sample.extend(r["id"] for k, r in enumerate(rows, start) if k % stride == 0)
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            connection.exec_driver_sql("ANALYZE")
+        driver = engine.raw_connection()  # outside any transaction
+        try:
+            driver.execute("ANALYZE")  # type: ignore[attr-defined]
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[attr-defined]
+        finally:
+            driver.close()
     finally:
         engine.dispose()
     return sample[:100]

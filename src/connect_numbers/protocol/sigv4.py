@@ -425,7 +425,6 @@ def _hmac(key: bytes, message: str) -> bytes:
     return hmac.new(key, message.encode(), hashlib.sha256).digest()
 
 
-@lru_cache(maxsize=4096)
 def _canonical_uri(raw_path: str) -> str:
     path = _remove_dot_segments(raw_path) if raw_path else "/"
     return quote(_utf8(path), safe="/~")

@@ -394,6 +394,9 @@ _LOADED = FastQuery(
 )
 
 
+_LOADED_NUMBER = FastQuery(sa.select(inventory).where(inventory.c.e164 == sa.bindparam("e164")))
+
+
 class SqlInventoryRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
@@ -402,8 +405,8 @@ class SqlInventoryRepository:
         return _LOADED.first(self._db, country=country, type=number_type) is not None
 
     def contains(self, e164: str) -> tuple[str, str] | None:
-        row = self._db.execute(sa.select(inventory).where(inventory.c.e164 == e164)).first()
-        return (row.country, row.type) if row is not None else None
+        row = _LOADED_NUMBER.first(self._db, e164=e164)
+        return (row["country"], row["type"]) if row is not None else None
 
     def add(self, rows: list[tuple[str, str, str]]) -> int:
         """Add (e164, country, type) rows; returns how many were new."""
