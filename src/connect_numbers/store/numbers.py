@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, overload
@@ -124,30 +125,66 @@ class SqlPhoneNumberRepository:
 
     def page(self, where: NumberFilter, after: str | None, limit: int) -> list[PhoneNumber]:
         """Held (not failed) numbers matching ``where``, in E.164 order after ``after``."""
-        query = sa.select(phone_numbers).where(
-            phone_numbers.c.account_id == where.account_id,
-            phone_numbers.c.region == where.region,
-            sa.not_(_FAILED_CLAIM),
+        query = _page_query(
+            where.target_arn is not None,
+            where.instance_id is not None,
+            len(where.countries),
+            len(where.types),
+            bool(where.prefix),
+            after is not None,
         )
-        query = _filtered(query, where)
+        params: dict[str, Any] = {
+            "account_id": where.account_id,
+            "region": where.region,
+            "limit": limit,
+            **{f"c{i}": country for i, country in enumerate(where.countries)},
+            **{f"t{i}": kind for i, kind in enumerate(where.types)},
+        }
+        if where.target_arn is not None:
+            params["target_arn"] = where.target_arn
+        if where.instance_id is not None:
+            params["instance_id"] = where.instance_id
+        if where.prefix:
+            params["prefix"] = _like_prefix(where.prefix)
         if after is not None:
-            query = query.where(phone_numbers.c.e164 > after)
-        query = query.order_by(phone_numbers.c.e164).limit(limit)
-        return [_number(row) for row in self._db.execute(query)]
+            params["after"] = after
+        return [PhoneNumber(*row) for row in query.tuples(self._db, **params)]
 
 
-def _filtered(query: Any, where: NumberFilter) -> Any:
-    if where.target_arn is not None:
-        query = query.where(phone_numbers.c.target_arn == where.target_arn)
-    if where.instance_id is not None:
-        query = query.where(phone_numbers.c.instance_id == where.instance_id)
-    if where.countries:
-        query = query.where(phone_numbers.c.country.in_(list(where.countries)))
-    if where.types:
-        query = query.where(phone_numbers.c.type.in_(list(where.types)))
-    if where.prefix:
-        query = query.where(phone_numbers.c.e164.startswith(where.prefix, autoescape=True))
-    return query
+# the columns in the order of PhoneNumber's fields, so that a row is its arguments
+_IN_FIELD_ORDER = [phone_numbers.c[f.name] for f in dataclasses.fields(PhoneNumber)]
+
+
+@lru_cache(maxsize=128)
+def _page_query(
+    target: bool, instance: bool, countries: int, types: int, prefix: bool, after: bool
+) -> FastQuery:
+    """A page of held numbers, for one combination of filters (compiled once each)."""
+    c = phone_numbers.c
+    query = sa.select(*_IN_FIELD_ORDER).where(
+        c.account_id == sa.bindparam("account_id"),
+        c.region == sa.bindparam("region"),
+        sa.not_(_FAILED_CLAIM),
+    )
+    if target:
+        query = query.where(c.target_arn == sa.bindparam("target_arn"))
+    if instance:
+        query = query.where(c.instance_id == sa.bindparam("instance_id"))
+    if countries:
+        query = query.where(c.country.in_([sa.bindparam(f"c{i}") for i in range(countries)]))
+    if types:
+        query = query.where(c.type.in_([sa.bindparam(f"t{i}") for i in range(types)]))
+    if prefix:
+        query = query.where(c.e164.like(sa.bindparam("prefix"), escape="/"))
+    if after:
+        query = query.where(c.e164 > sa.bindparam("after"))
+    return FastQuery(query.order_by(c.e164).limit(sa.bindparam("limit")))
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern (escape character ``/``) matching what starts with ``prefix``."""
+    escaped = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return escaped + "%"
 
 
 class SqlLockedPhoneNumberRepository(SqlPhoneNumberRepository):

@@ -58,7 +58,6 @@ class SqlUnitOfWork:
     def __init__(self, factory: SqlUnitOfWorkFactory, *, write: bool) -> None:
         self._factory = factory
         self._write = write
-        self._committed = False
 
     def __enter__(self) -> SqlUnitOfWork:
         connection, self._shared = self._factory.connection()
@@ -114,7 +113,6 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         self._end(commit=True)
-        self._committed = True
 
     def _end(self, *, commit: bool) -> None:
         connection = self._connection
