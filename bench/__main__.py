@@ -14,8 +14,10 @@ from types import FrameType
 from typing import Any
 
 from .fixtures import BENCH_CONFIG, BENCH_QUOTA, Fixture, prepare_instance, prepare_numbers
+from .moto import run_moto_comparison
 from .processes import ServerProcess, connect_numbers_argv, free_port, trivial_argv
 from .report import ScenarioResult, as_json, brief, machine_info, render_table, write_results
+from .scale import run_scale
 from .scenarios import (
     ALL,
     NEEDS_NUMBERS,
@@ -24,6 +26,7 @@ from .scenarios import (
     run_churn_scenario,
     run_wrk_scenario,
 )
+from .workers import run_workers_scaling
 from .wrk import ensure_wrk, wrk_version
 
 MAX_SECONDS = 120  # pre-signed requests must stay inside SigV4's 5-minute window
@@ -55,11 +58,31 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="also run claim_release on a server with the other --synchronous mode",
     )
+    parser.add_argument(
+        "--moto",
+        action="store_true",
+        help="also run describe_instance against moto's server (moto_server) and compare",
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also measure describe, release, a list page of 1000, search and RSS on a "
+        "database of N claimed numbers next to one of 1,000 (e.g. --scale 1000000)",
+    )
+    parser.add_argument(
+        "--workers-scaling",
+        action="store_true",
+        help="also run claim_release with --workers 1 and 2, on SQLite and PostgreSQL",
+    )
     args = parser.parse_args(argv)
     args.scenario_list = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = sorted(set(args.scenario_list) - set(ALL))
     if unknown:
         parser.error(f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(ALL)}")
+    if args.scale and not 1_000 <= args.scale <= 10_000_000:
+        parser.error("--scale must be between 1000 and 10000000")
     if not 1 <= args.seconds <= MAX_SECONDS:
         parser.error(f"--seconds must be between 1 and {MAX_SECONDS}")
     if not 0 <= args.warmup <= 30 or not 1 <= args.threads <= args.connections <= 10_000:
@@ -133,6 +156,14 @@ def _run(args: argparse.Namespace, tmp: Path, stack: contextlib.ExitStack) -> di
         results.append(result)
     if args.durability and "claim_release" in args.scenario_list:
         results.extend(_durability(args, tmp, stack, settings, results))
+    if args.moto:
+        print("running describe_instance against moto_server ...", flush=True)
+        ours = next((r for r in results if r.name == "describe_instance"), None)
+        results.append(run_moto_comparison(wrk, settings, tmp, ours))
+    if args.workers_scaling:
+        results.extend(run_workers_scaling(settings, tmp, stack))
+    if args.scale:
+        results.extend(run_scale(args.scale, wrk, settings, tmp, stack))
     _ratios(results)
     return {"fixture_config": BENCH_CONFIG, "quota": BENCH_QUOTA, "results": results}
 
@@ -201,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
             "wrk_threads": args.threads,
             "synchronous": args.synchronous,
             "durability": args.durability,
+            "moto": args.moto,
+            "scale": args.scale,
+            "workers_scaling": args.workers_scaling,
             "server_config": outcome["fixture_config"],
             "quota_phone_numbers_per_instance": outcome["quota"],
         },

@@ -4,6 +4,10 @@ Every request differs (new number, new id, new ClientToken), so each is signed a
 is sent (:class:`FastSigner`). 32 workers each own a keep-alive connection; a shared
 pool of searched numbers is refilled by whichever worker finds it empty (one
 SearchAvailablePhoneNumbers page of 10 per refill, counted as requests too).
+
+With several tenants (``--workers-scaling``), connection ``i`` works for tenant
+``i mod n``: its own access key, instance and pool of numbers, as independent
+customers of one server would.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .httpclient import Connection, HttpError
-from .signing import FastSigner
+from .signing import ACCESS_KEY, SECRET_KEY, FastSigner
 
-__all__ = ["ChurnResult", "run_churn"]
+__all__ = ["ChurnResult", "Tenant", "run_churn"]
 
 _SEARCH_PATH = "/phone-number/search-available"
 _CLAIM_PATH = "/phone-number/claim"
@@ -28,6 +32,15 @@ _CLAIM_PATH = "/phone-number/claim"
 
 class ChurnFailure(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """One account's access key and the instance its numbers are claimed to."""
+
+    access_key: str
+    secret_key: str
+    target_arn: str
 
 
 @dataclass
@@ -172,24 +185,32 @@ async def _worker(client: _Client, pool: _NumberPool, conn: Connection, until: f
 
 
 async def _run(
-    host: str, port: int, target_arn: str, seconds: float, connections: int
+    host: str, port: int, tenants: list[Tenant], seconds: float, connections: int
 ) -> ChurnResult:
     result = ChurnResult()
-    client = _Client(FastSigner(f"{host}:{port}"), result)
-    pool = _NumberPool(client, target_arn)
-    probe_conn = Connection(host, port)
-    try:
-        if not await _cycle(client, pool, probe_conn):  # one cycle, untimed, must work
-            raise ChurnFailure("probe cycle failed: " + "; ".join(result.errors))
-    finally:
-        await probe_conn.close()
+    clients = [
+        _Client(FastSigner(f"{host}:{port}", t.access_key, t.secret_key), result) for t in tenants
+    ]
+    pools = [_NumberPool(c, t.target_arn) for c, t in zip(clients, tenants, strict=True)]
+    for client, pool in zip(clients, pools, strict=True):
+        probe_conn = Connection(host, port)
+        try:
+            if not await _cycle(client, pool, probe_conn):  # one cycle, untimed, must work
+                raise ChurnFailure("probe cycle failed: " + "; ".join(result.errors))
+        finally:
+            await probe_conn.close()
     result = ChurnResult()
-    client.result = result
+    for client in clients:
+        client.result = result
     conns = [Connection(host, port) for _ in range(connections)]
     await asyncio.gather(*(c.open() for c in conns))
     cpu_before = _cpu()
     started = time.monotonic()
-    tasks = [asyncio.create_task(_worker(client, pool, c, started + seconds)) for c in conns]
+    n = len(tenants)
+    tasks = [
+        asyncio.create_task(_worker(clients[i % n], pools[i % n], c, started + seconds))
+        for i, c in enumerate(conns)
+    ]
     try:
         done, pending = await asyncio.wait(tasks, timeout=seconds + 60)
     finally:
@@ -211,9 +232,19 @@ def _cpu() -> float:
 
 
 def run_churn(
-    host: str, port: int, target_arn: str, seconds: float, connections: int
+    host: str,
+    port: int,
+    target_arn: str,
+    seconds: float,
+    connections: int,
+    tenants: list[Tenant] | None = None,
 ) -> ChurnResult:
-    """Run the loop for ``seconds`` (cycles in flight finish); uvloop when available."""
+    """Run the loop for ``seconds`` (cycles in flight finish); uvloop when available.
+
+    Without ``tenants``, every connection claims to ``target_arn`` with the local key.
+    """
+    if not tenants:
+        tenants = [Tenant(ACCESS_KEY, SECRET_KEY, target_arn)]
     try:
         import uvloop
 
@@ -221,4 +252,4 @@ def run_churn(
     except ImportError:  # pragma: no cover - uvloop ships with uvicorn[standard]
         factory = None
     with asyncio.Runner(loop_factory=factory) as runner:
-        return runner.run(_run(host, port, target_arn, seconds, connections))
+        return runner.run(_run(host, port, tenants, seconds, connections))

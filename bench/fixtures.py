@@ -9,9 +9,17 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
+from .churn import Tenant
 from .signing import ACCESS_KEY, REGION, SECRET_KEY
 
-__all__ = ["ACCOUNT", "Fixture", "admin", "prepare_instance", "prepare_numbers"]
+__all__ = [
+    "ACCOUNT",
+    "Fixture",
+    "admin",
+    "prepare_instance",
+    "prepare_numbers",
+    "prepare_tenants",
+]
 
 ACCOUNT = "000000000000"  # the account of the local test/test key
 ADMIN = "/_connect-numbers/"
@@ -47,7 +55,7 @@ def admin(base_url: str, method: str, path: str, body: Any = None) -> Any:
         raise RuntimeError(f"admin {method} {path} -> {error.code}: {detail}") from None
 
 
-def client(base_url: str) -> Any:
+def client(base_url: str, access_key: str = ACCESS_KEY, secret_key: str = SECRET_KEY) -> Any:
     import boto3
     from botocore.config import Config
 
@@ -55,8 +63,8 @@ def client(base_url: str) -> Any:
         "connect",
         endpoint_url=base_url,
         region_name=REGION,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
         config=Config(retries={"max_attempts": 1}, connect_timeout=10, read_timeout=30),
     )
 
@@ -68,10 +76,30 @@ def prepare_instance(base_url: str) -> Fixture:
         base_url, "PUT", f"quotas/{ACCOUNT}/{REGION}", {"phone_numbers_per_instance": BENCH_QUOTA}
     )
     admin(base_url, "PUT", "config", BENCH_CONFIG)
-    connect = client(base_url)
+    created = _active_instance(client(base_url), "bench")
+    return Fixture(instance_id=created["Id"], instance_arn=created["Arn"])
+
+
+def prepare_tenants(base_url: str, count: int) -> list[Tenant]:
+    """``count`` more accounts (after :func:`prepare_instance`), each with a key, the
+    bench quota and an ACTIVE instance: independent customers of one server."""
+    tenants: list[Tenant] = []
+    for i in range(count):
+        account = f"{100_000_000_000 + i}"
+        admin(base_url, "POST", "accounts", {"account_id": account})
+        quota = {"phone_numbers_per_instance": BENCH_QUOTA}
+        admin(base_url, "PUT", f"quotas/{account}/{REGION}", quota)
+        key = admin(base_url, "POST", f"accounts/{account}/keys", {"principal": "bench"})
+        access, secret = key["access_key_id"], key["secret_access_key"]
+        created = _active_instance(client(base_url, access, secret), f"bench-{i}")
+        tenants.append(Tenant(access, secret, created["Arn"]))
+    return tenants
+
+
+def _active_instance(connect: Any, alias: str) -> Any:
     created = connect.create_instance(
         IdentityManagementType="CONNECT_MANAGED",
-        InstanceAlias="bench",
+        InstanceAlias=alias,
         InboundCallsEnabled=True,
         OutboundCallsEnabled=True,
     )
@@ -83,7 +111,7 @@ def prepare_instance(base_url: str) -> Fixture:
         if time.monotonic() > deadline:
             raise RuntimeError("the bench instance did not become ACTIVE within 30 s")
         time.sleep(0.1)
-    return Fixture(instance_id=created["Id"], instance_arn=created["Arn"])
+    return created
 
 
 def prepare_numbers(base_url: str, fixture: Fixture, count: int = 100) -> None:

@@ -13,7 +13,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-__all__ = ["CLK_TCK", "ServerProcess", "busy_seconds", "cpu_seconds", "free_port"]
+__all__ = [
+    "CLK_TCK",
+    "ServerProcess",
+    "busy_seconds",
+    "cpu_seconds",
+    "free_port",
+    "moto_argv",
+    "rss_bytes",
+]
 
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]  # so that ``-m bench.trivial`` imports
@@ -33,6 +41,44 @@ def cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+
+
+def _children(pid: int) -> list[int]:
+    """Direct children of ``pid`` (uvicorn's worker processes under ``--workers N``)."""
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of ``pid`` and of its direct children (still running)."""
+    total = cpu_seconds(pid)
+    for child in _children(pid):
+        with contextlib.suppress(OSError):  # exited meanwhile
+            total += cpu_seconds(child)
+    return total
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident set size of ``pid`` and its direct children, in bytes (Linux /proc)."""
+    total = 0
+    for one in (pid, *_children(pid)):
+        try:
+            status = Path(f"/proc/{one}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
 
 
 def busy_seconds() -> float:
@@ -96,7 +142,10 @@ class ServerProcess:
         raise RuntimeError(f"{self.name} did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
     def cpu_seconds(self) -> float:
-        return cpu_seconds(self.pid)
+        return tree_cpu_seconds(self.pid)
+
+    def rss_bytes(self) -> int:
+        return rss_bytes(self.pid)
 
     def log_tail(self, lines: int = 20) -> str:
         try:
@@ -120,8 +169,12 @@ class ServerProcess:
             proc.wait(5)
 
 
-def connect_numbers_argv(port: int, db: Path, synchronous: str) -> list[str]:
-    """``connect-numbers serve`` from this venv: 1 worker, SQLite file, warnings only."""
+def connect_numbers_argv(
+    port: int, db: Path | str, synchronous: str, workers: int = 1
+) -> list[str]:
+    """``connect-numbers serve`` from this venv on a SQLite file (or a database URL),
+    warnings only."""
+    url = db if isinstance(db, str) else f"sqlite:///{db}"
     script = Path(sys.executable).parent / "connect-numbers"
     command = [str(script)] if script.exists() else [sys.executable, "-m", _CLI_MODULE]
     return [
@@ -132,14 +185,21 @@ def connect_numbers_argv(port: int, db: Path, synchronous: str) -> list[str]:
         "--port",
         str(port),
         "--db",
-        f"sqlite:///{db}",
+        url,
         "--synchronous",
         synchronous,
         "--workers",
-        "1",
+        str(workers),
         "--log-level",
         "warning",
     ]
+
+
+def moto_argv(port: int) -> list[str]:
+    """moto's standalone server (``moto_server``, from moto[server]) on 127.0.0.1."""
+    script = Path(sys.executable).parent / "moto_server"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "moto.server"]
+    return [*command, "-H", HOST, "-p", str(port)]
 
 
 def trivial_argv(port: int) -> list[str]:

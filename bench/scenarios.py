@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .churn import run_churn
+from .churn import Tenant, run_churn
 from .fixtures import Fixture
 from .processes import ServerProcess, busy_seconds
 from .report import ScenarioResult, brief
@@ -111,7 +111,12 @@ def run_wrk_scenario(
 
 
 def run_churn_scenario(
-    name: str, target: ServerProcess, fixture: Fixture, settings: Settings, label: str
+    name: str,
+    target: ServerProcess,
+    fixture: Fixture,
+    settings: Settings,
+    label: str,
+    tenants: list[Tenant] | None = None,
 ) -> ScenarioResult:
     result = ScenarioResult(name=name, target=label)
     try:
@@ -127,6 +132,7 @@ def run_churn_scenario(
             fixture.instance_arn,
             settings.seconds,
             settings.connections,
+            tenants,
         )
         wall = time.monotonic() - started
         server_cpu = target.cpu_seconds() - cpu_before

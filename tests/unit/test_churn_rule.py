@@ -26,6 +26,35 @@ def test_claims_go_ahead_below_the_limit() -> None:
     check_churn([], 5, 200, WINDOW)
 
 
+class _Bounded(list[float]):
+    """Release times whose exact count is dear and whose upper bound is cheap."""
+
+    def __init__(self, times: list[float], bound: int) -> None:
+        super().__init__(times)
+        self.bound = bound
+        self.counted = False
+
+    def at_most(self) -> int:
+        return self.bound
+
+    def __len__(self) -> int:
+        self.counted = True
+        return super().__len__()
+
+
+def test_an_upper_bound_below_the_limit_spares_the_exact_count() -> None:
+    times = _Bounded([T] * 3, bound=9)
+    assert claims_resume_at(times, 10, WINDOW) is None
+    assert not times.counted
+
+
+def test_an_upper_bound_at_the_limit_decides_on_the_exact_count() -> None:
+    below = _Bounded([T] * 9, bound=12)  # 3 of the 12 were restored
+    assert claims_resume_at(below, 10, WINDOW) is None
+    assert below.counted
+    assert claims_resume_at(_Bounded([T + i for i in range(10)], 12), 10, WINDOW) == T + WINDOW
+
+
 def test_at_the_limit_claims_resume_when_the_oldest_release_leaves_the_window() -> None:
     times = [T + i for i in range(10)]
     assert claims_resume_at(times, 10, WINDOW) == T + WINDOW

@@ -28,6 +28,8 @@ def claims_resume_at(release_times: Sequence[float], limit: float, window: float
     With a limit of zero (a quota of zero) no release can leave the window for
     the count to fall below it: claims never resume (``math.inf``).
     """
+    if _certainly_below(release_times, limit):
+        return None
     count = len(release_times)
     if count < limit:
         return None
@@ -35,6 +37,14 @@ def claims_resume_at(release_times: Sequence[float], limit: float, window: float
         return math.inf
     must_leave = math.floor(count - limit) + 1
     return release_times[must_leave - 1] + window
+
+
+def _certainly_below(release_times: Sequence[float], limit: float) -> bool:
+    """Whether fewer than ``limit`` releases are in the window, from a cheap upper bound
+    of their count when the sequence offers one (``at_most()``; a store can count
+    releases restored since as well, faster than it counts them exactly)."""
+    at_most = getattr(release_times, "at_most", None)
+    return at_most is not None and int(at_most()) < limit
 
 
 def check_churn(release_times: Sequence[float], quota: int, percent: float, window: float) -> None:

@@ -22,8 +22,8 @@ request id; the traceback goes to the log only.
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 from botocore.model import OperationModel
 
 from ..domain.accounts import Credential
-from ..domain.errors import Contention, DomainError
+from ..domain.errors import DomainError
 from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
 from ..protocol.model import known_regions, operation
@@ -39,14 +39,14 @@ from ..protocol.parser import RawRequest, parse_params, validation_error_code
 from ..protocol.routing import router
 from ..protocol.serializer import Response, error_response, success_response
 from ..protocol.sigv4 import IncomingRequest, SigV4Error, SigV4Verifier
-from ..service.context import Caller, Services
+from ..service.context import Caller, Services, retried
 from ..service.credentials import KeyRing
 from .authorization import authorize
 from .errors import to_aws_error
 from .operations import HANDLERS, Handler
 from .throttling import Throttle
 
-__all__ = ["HttpRequest", "Pipeline"]
+__all__ = ["HttpRequest", "Pipeline", "new_request_id"]
 
 Result = TypeVar("Result")
 log = logging.getLogger("connect_numbers")
@@ -82,7 +82,7 @@ class Pipeline:
         self.verifier = SigV4Verifier(keys.secret, regions=known_regions())
 
     def handle(self, request: HttpRequest) -> Response:
-        exchange = _Exchange(request, str(uuid.uuid4()), time.perf_counter())
+        exchange = _Exchange(request, new_request_id(), time.perf_counter())
         try:
             response = self._answer(exchange)
         except (AwsError, FrontDoorError) as error:
@@ -109,7 +109,7 @@ class Pipeline:
         self._guarded(op, lambda: self.throttle.check(caller.account_id, caller.region, name))
         params = self._parameters(op, request, labels)
         self._guarded(op, lambda: authorize(credential, caller, name, params))
-        result = self._guarded(op, lambda: _retried(lambda: handler(self.services, caller, params)))
+        result = self._guarded(op, lambda: retried(lambda: handler(self.services, caller, params)))
         return success_response(op, result, exchange.request_id)
 
     def _route(self, request: HttpRequest) -> tuple[str, dict[str, str]]:
@@ -169,15 +169,11 @@ class Pipeline:
             raise to_aws_error(error, op) from None
 
 
-def _retried(run: Callable[[], Result], attempts: int = 4) -> Result:
-    """Run a use case again when a concurrent change got in its way (its whole
-    transaction was rolled back, so running it again is safe)."""
-    for _ in range(attempts - 1):
-        try:
-            return run()
-        except Contention:
-            log.info("contention; running the request again")
-    return run()
+def new_request_id() -> str:
+    """A random (version 4) UUID as text: what ``str(uuid.uuid4())`` gives, for less."""
+    digits = os.urandom(16).hex()
+    variant = "89ab"[int(digits[16], 16) & 3]
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
 
 
 def _log_access(exchange: _Exchange, response: Response) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import logging
 import os
@@ -23,7 +24,14 @@ from .asgi import ConnectNumbersApp
 from .pipeline import Pipeline
 from .throttling import Throttle
 
-__all__ = ["ServerSettings", "StartupError", "app_from_environment", "build_app", "serve"]
+__all__ = [
+    "ServerSettings",
+    "StartupError",
+    "app_from_environment",
+    "build_app",
+    "freeze_startup_objects",
+    "serve",
+]
 
 _ENV_PREFIX = "CONNECT_NUMBERS_"
 
@@ -104,7 +112,20 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
 
 def app_from_environment() -> ConnectNumbersApp:
     """The app for a uvicorn worker process, from CONNECT_NUMBERS_* variables."""
-    return build_app(ServerSettings.from_environment())
+    app = build_app(ServerSettings.from_environment())
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Leave what startup built (the botocore model, compiled statements, the synthetic
+    inventory's tables: some 160,000 objects) out of every later garbage collection.
+
+    A full collection walks every tracked object; over these it took tens of
+    milliseconds, a stall of every request in flight that showed in the latency tail.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def configure_logging(level: str) -> None:
@@ -135,4 +156,6 @@ def serve(settings: ServerSettings) -> None:
             **common,
         )
     else:
-        uvicorn.run(build_app(settings), **common)
+        app = build_app(settings)
+        freeze_startup_objects()
+        uvicorn.run(app, **common)

@@ -253,9 +253,12 @@ def _claim_from_header(request: IncomingRequest, authorization: str) -> _Claim:
     )
 
 
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
 def _authorization_params(rest: str, authorization: str) -> dict[str, str]:
     params: dict[str, str] = {}
-    for part in filter(None, re.split(r"[,\s]+", rest)):
+    for part in filter(None, _SEPARATORS.split(rest)):
         key, equals, value = part.partition("=")
         if not equals:
             raise _incomplete(
@@ -295,6 +298,7 @@ def _check_algorithm(algorithm: str) -> None:
         )
 
 
+@lru_cache(maxsize=256)
 def _signed_header_names(value: str) -> tuple[str, ...]:
     return tuple(sorted({name.strip().lower() for name in value.split(";")}))
 
@@ -365,7 +369,11 @@ def _check_signed_headers(claim: _Claim, headers: Mapping[str, str]) -> None:
 
 
 def _check_signature(request: IncomingRequest, claim: _Claim, scope: _Scope, secret: str) -> None:
-    signed_request = replace(request, raw_query=claim.signed_query)
+    signed_request = (
+        request
+        if request.raw_query == claim.signed_query
+        else replace(request, raw_query=claim.signed_query)
+    )
     canonical = canonical_request(signed_request, claim.signed_headers)
     to_sign = string_to_sign(claim.timestamp, scope.credential_scope(), canonical)
     key = signing_key(secret, scope.date, scope.region, scope.service)

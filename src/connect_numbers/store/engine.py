@@ -58,8 +58,9 @@ def _sqlite_engine(url: str, synchronous: str) -> sa.Engine:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
-        mode = connection.info.get("sqlite_begin", "IMMEDIATE")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        driver: Any = connection.connection.dbapi_connection
+        if not driver.in_transaction:  # else a unit of work began it (store/unit_of_work.py)
+            driver.execute("BEGIN IMMEDIATE")
 
     return engine
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, overload
@@ -12,7 +13,7 @@ from ..domain.config import DEFAULT_PHONE_NUMBERS_PER_INSTANCE
 from ..domain.cooldown import Release
 from ..domain.events import Event
 from ..domain.phone_numbers import CLAIM, IMPORT, NumberFilter, PhoneNumber
-from ._fast import FastQuery
+from ._fast import FastQuery, FastStatement, insert_all
 from .tables import events, inventory, phone_numbers, quotas, releases
 
 __all__ = [
@@ -25,8 +26,9 @@ __all__ = [
 ]
 
 _COLUMNS = [c.name for c in phone_numbers.columns]
-_FAILED_CLAIM = sa.and_(
-    phone_numbers.c.failure.is_not(None), phone_numbers.c.operation.in_([CLAIM, IMPORT])
+_FAILED_CLAIM = sa.and_(  # OR rather than IN: compiled once, with no expanding parameter
+    phone_numbers.c.failure.is_not(None),
+    sa.or_(phone_numbers.c.operation == CLAIM, phone_numbers.c.operation == IMPORT),
 )
 
 
@@ -73,6 +75,20 @@ def _row(number: PhoneNumber) -> dict[str, Any]:
     return {name: getattr(number, name) for name in _COLUMNS}
 
 
+_INSERT = insert_all(phone_numbers)
+_SAVE = FastStatement(
+    sa.update(phone_numbers)
+    .where(phone_numbers.c.id == sa.bindparam("key"))
+    .values({name: sa.bindparam(name) for name in _COLUMNS})
+)
+_REMOVE = FastStatement(sa.delete(phone_numbers).where(phone_numbers.c.id == sa.bindparam("id")))
+_COUNT_ON_TARGET = FastQuery(
+    sa.select(sa.func.count()).where(
+        phone_numbers.c.target_arn == sa.bindparam("target_arn"), sa.not_(_FAILED_CLAIM)
+    )
+)
+
+
 class SqlPhoneNumberRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
@@ -92,21 +108,16 @@ class SqlPhoneNumberRepository:
         return [_number_from(row) for row in query.rows(self._db, **_numbered(e164s))]
 
     def add(self, number: PhoneNumber) -> None:
-        self._db.execute(sa.insert(phone_numbers).values(_row(number)))
+        _INSERT.run(self._db, **_row(number))
 
     def save(self, number: PhoneNumber) -> None:
-        self._db.execute(
-            sa.update(phone_numbers).where(phone_numbers.c.id == number.id).values(_row(number))
-        )
+        _SAVE.run(self._db, key=number.id, **_row(number))
 
     def remove(self, number_id: str) -> None:
-        self._db.execute(sa.delete(phone_numbers).where(phone_numbers.c.id == number_id))
+        _REMOVE.run(self._db, id=number_id)
 
     def count_on_target(self, target_arn: str) -> int:
-        query = sa.select(sa.func.count()).where(
-            phone_numbers.c.target_arn == target_arn, sa.not_(_FAILED_CLAIM)
-        )
-        return int(self._db.execute(query).scalar_one())
+        return int(_COUNT_ON_TARGET.tuples(self._db, target_arn=target_arn)[0][0])
 
     def on_target(self, target_arn: str) -> list[PhoneNumber]:
         query = sa.select(phone_numbers).where(phone_numbers.c.target_arn == target_arn)
@@ -114,30 +125,66 @@ class SqlPhoneNumberRepository:
 
     def page(self, where: NumberFilter, after: str | None, limit: int) -> list[PhoneNumber]:
         """Held (not failed) numbers matching ``where``, in E.164 order after ``after``."""
-        query = sa.select(phone_numbers).where(
-            phone_numbers.c.account_id == where.account_id,
-            phone_numbers.c.region == where.region,
-            sa.not_(_FAILED_CLAIM),
+        query = _page_query(
+            where.target_arn is not None,
+            where.instance_id is not None,
+            len(where.countries),
+            len(where.types),
+            bool(where.prefix),
+            after is not None,
         )
-        query = _filtered(query, where)
+        params: dict[str, Any] = {
+            "account_id": where.account_id,
+            "region": where.region,
+            "limit": limit,
+            **{f"c{i}": country for i, country in enumerate(where.countries)},
+            **{f"t{i}": kind for i, kind in enumerate(where.types)},
+        }
+        if where.target_arn is not None:
+            params["target_arn"] = where.target_arn
+        if where.instance_id is not None:
+            params["instance_id"] = where.instance_id
+        if where.prefix:
+            params["prefix"] = _like_prefix(where.prefix)
         if after is not None:
-            query = query.where(phone_numbers.c.e164 > after)
-        query = query.order_by(phone_numbers.c.e164).limit(limit)
-        return [_number(row) for row in self._db.execute(query)]
+            params["after"] = after
+        return [PhoneNumber(*row) for row in query.tuples(self._db, **params)]
 
 
-def _filtered(query: Any, where: NumberFilter) -> Any:
-    if where.target_arn is not None:
-        query = query.where(phone_numbers.c.target_arn == where.target_arn)
-    if where.instance_id is not None:
-        query = query.where(phone_numbers.c.instance_id == where.instance_id)
-    if where.countries:
-        query = query.where(phone_numbers.c.country.in_(list(where.countries)))
-    if where.types:
-        query = query.where(phone_numbers.c.type.in_(list(where.types)))
-    if where.prefix:
-        query = query.where(phone_numbers.c.e164.startswith(where.prefix, autoescape=True))
-    return query
+# the columns in the order of PhoneNumber's fields, so that a row is its arguments
+_IN_FIELD_ORDER = [phone_numbers.c[f.name] for f in dataclasses.fields(PhoneNumber)]
+
+
+@lru_cache(maxsize=128)
+def _page_query(
+    target: bool, instance: bool, countries: int, types: int, prefix: bool, after: bool
+) -> FastQuery:
+    """A page of held numbers, for one combination of filters (compiled once each)."""
+    c = phone_numbers.c
+    query = sa.select(*_IN_FIELD_ORDER).where(
+        c.account_id == sa.bindparam("account_id"),
+        c.region == sa.bindparam("region"),
+        sa.not_(_FAILED_CLAIM),
+    )
+    if target:
+        query = query.where(c.target_arn == sa.bindparam("target_arn"))
+    if instance:
+        query = query.where(c.instance_id == sa.bindparam("instance_id"))
+    if countries:
+        query = query.where(c.country.in_([sa.bindparam(f"c{i}") for i in range(countries)]))
+    if types:
+        query = query.where(c.type.in_([sa.bindparam(f"t{i}") for i in range(types)]))
+    if prefix:
+        query = query.where(c.e164.like(sa.bindparam("prefix"), escape="/"))
+    if after:
+        query = query.where(c.e164 > sa.bindparam("after"))
+    return FastQuery(query.order_by(c.e164).limit(sa.bindparam("limit")))
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern (escape character ``/``) matching what starts with ``prefix``."""
+    escaped = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return escaped + "%"
 
 
 class SqlLockedPhoneNumberRepository(SqlPhoneNumberRepository):
@@ -186,17 +233,16 @@ class SqlReleaseRepository:
         self._db = connection
 
     def add(self, release: Release) -> None:
-        self._db.execute(
-            sa.insert(releases).values(
-                phone_number_id=release.phone_number_id,
-                e164=release.e164,
-                account_id=release.account_id,
-                region=release.region,
-                released_at=release.released_at,
-                cooldown_until=release.cooldown_until,
-                restored_at=release.restored_at,
-                snapshot=release.snapshot,
-            )
+        _INSERT_RELEASE.run(
+            self._db,
+            phone_number_id=release.phone_number_id,
+            e164=release.e164,
+            account_id=release.account_id,
+            region=release.region,
+            released_at=release.released_at,
+            cooldown_until=release.cooldown_until,
+            restored_at=release.restored_at,
+            snapshot=release.snapshot,
         )
 
     def cooling_among(self, e164s: Sequence[str], now: float) -> set[str]:
@@ -234,6 +280,7 @@ class SqlReleaseRepository:
         return _ReleaseTimes(self._db, {"account_id": account_id, "region": region, "since": since})
 
 
+_INSERT_RELEASE = insert_all(releases, skip=("id",))
 _IN_WINDOW = sa.and_(
     releases.c.account_id == sa.bindparam("account_id"),
     releases.c.region == sa.bindparam("region"),
@@ -241,6 +288,14 @@ _IN_WINDOW = sa.and_(
     releases.c.restored_at.is_(None),
 )
 _COUNT_IN_WINDOW = FastQuery(sa.select(sa.func.count().label("n")).where(_IN_WINDOW))
+# restored releases included: answered from ix_releases_churn alone, without a table read
+_AT_MOST_IN_WINDOW = FastQuery(
+    sa.select(sa.func.count().label("n")).where(
+        releases.c.account_id == sa.bindparam("account_id"),
+        releases.c.region == sa.bindparam("region"),
+        releases.c.released_at > sa.bindparam("since"),
+    )
+)
 _NTH_IN_WINDOW = FastQuery(
     sa.select(releases.c.released_at)
     .where(_IN_WINDOW)
@@ -255,6 +310,13 @@ class _ReleaseTimes(Sequence[float]):
         self._db = connection
         self._window = window
         self._count: int | None = None
+
+    def at_most(self) -> int:
+        """An upper bound of the length (restored releases counted too), cheaper to get."""
+        if self._count is not None:
+            return self._count
+        row = _AT_MOST_IN_WINDOW.first(self._db, **self._window)
+        return int(row["n"]) if row else 0
 
     def __len__(self) -> int:
         if self._count is None:
@@ -277,23 +339,25 @@ class _ReleaseTimes(Sequence[float]):
         return float(row["released_at"])
 
 
+_APPEND_EVENT = insert_all(events, skip=("id",))
+
+
 class SqlEventRepository:
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
 
     def append(self, event: Event) -> None:
-        self._db.execute(
-            sa.insert(events).values(
-                time=event.time,
-                event=event.event,
-                e164=event.e164,
-                phone_number_id=event.phone_number_id,
-                account_id=event.account_id,
-                region=event.region,
-                principal=event.principal,
-                request_id=event.request_id,
-                detail=event.detail,
-            )
+        _APPEND_EVENT.run(
+            self._db,
+            time=event.time,
+            event=event.event,
+            e164=event.e164,
+            phone_number_id=event.phone_number_id,
+            account_id=event.account_id,
+            region=event.region,
+            principal=event.principal,
+            request_id=event.request_id,
+            detail=event.detail,
         )
 
     def for_number(self, e164: str) -> list[Event]:
@@ -342,11 +406,7 @@ class SqlQuotaRepository:
         return int(row["claims_made"])
 
     def count_claim(self, account_id: str, region: str) -> None:
-        self._db.execute(
-            sa.update(quotas)
-            .where(quotas.c.account_id == account_id, quotas.c.region == region)
-            .values(claims_made=quotas.c.claims_made + 1)
-        )
+        _COUNT_CLAIM.run(self._db, account_id=account_id, region=region)
 
     def claims_made(self, account_id: str, region: str) -> int:
         row = _QUOTA.first(self._db, account_id=account_id, region=region)
@@ -371,11 +431,22 @@ _QUOTA = FastQuery(
     )
 )
 _LOCK_QUOTA = FastQuery(_QUOTA.statement.with_for_update())
+_COUNT_CLAIM = FastStatement(
+    sa.update(quotas)
+    .where(
+        quotas.c.account_id == sa.bindparam("account_id"),
+        quotas.c.region == sa.bindparam("region"),
+    )
+    .values(claims_made=quotas.c.claims_made + 1)
+)
 _LOADED = FastQuery(
     sa.select(inventory.c.e164)
     .where(inventory.c.country == sa.bindparam("country"), inventory.c.type == sa.bindparam("type"))
     .limit(1)
 )
+
+
+_LOADED_NUMBER = FastQuery(sa.select(inventory).where(inventory.c.e164 == sa.bindparam("e164")))
 
 
 class SqlInventoryRepository:
@@ -386,8 +457,8 @@ class SqlInventoryRepository:
         return _LOADED.first(self._db, country=country, type=number_type) is not None
 
     def contains(self, e164: str) -> tuple[str, str] | None:
-        row = self._db.execute(sa.select(inventory).where(inventory.c.e164 == e164)).first()
-        return (row.country, row.type) if row is not None else None
+        row = _LOADED_NUMBER.first(self._db, e164=e164)
+        return (row["country"], row["type"]) if row is not None else None
 
     def known(self, e164s: Sequence[str]) -> dict[str, tuple[str, str]]:
         """The (country, type) of each of ``e164s`` already in the inventory."""

@@ -14,7 +14,7 @@ from ..domain.clock import ClockState
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
-from ._fast import FastQuery
+from ._fast import FastQuery, FastStatement, insert_all
 from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
 
@@ -37,7 +37,7 @@ class SqlSettingsRepository:
         if row is None:
             return ClockState(), Config()
         clock = ClockState(row["clock_offset"], row["clock_frozen_at"])
-        return clock, _config(_json(row["config"]))
+        return clock, _config(row["config"])
 
     def save_clock(self, state: ClockState) -> None:
         self._upsert(clock_offset=state.offset_seconds, clock_frozen_at=state.frozen_at)
@@ -56,18 +56,15 @@ class SqlSettingsRepository:
 _SETTINGS = FastQuery(sa.select(settings).where(settings.c.id == 1))
 
 
-def _json(value: Any) -> Any:
-    """A JSON column's value: SQLite's driver gives text, PostgreSQL's the parsed value."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
 @lru_cache(maxsize=64)
 def _parsed_config(document: str) -> Config:
     return Config.from_document(json.loads(document))
 
 
-def _config(document: dict[str, Any]) -> Config:
-    """The configuration in ``document``, parsed once per distinct document."""
+def _config(document: str | dict[str, Any]) -> Config:
+    """The configuration in ``document`` (JSON text or parsed), parsed once per distinct one."""
+    if isinstance(document, str):
+        return _parsed_config(document)
     return _parsed_config(json.dumps(document, sort_keys=True))
 
 
@@ -219,13 +216,18 @@ class SqlTagRepository:
         )
 
     def clear(self, resource_arn: str) -> None:
-        self._db.execute(sa.delete(table_tags).where(table_tags.c.resource_arn == resource_arn))
+        _CLEAR_TAGS.run(self._db, arn=resource_arn)
 
 
 _TAGS = FastQuery(
     sa.select(table_tags.c.key, table_tags.c.value).where(
         table_tags.c.resource_arn == sa.bindparam("arn")
     )
+)
+
+
+_CLEAR_TAGS = FastStatement(
+    sa.delete(table_tags).where(table_tags.c.resource_arn == sa.bindparam("arn"))
 )
 
 
@@ -236,48 +238,55 @@ class SqlIdempotencyRepository:
     def get(
         self, account_id: str, region: str, operation: str, token: str
     ) -> IdempotencyRecord | None:
-        query = sa.select(idempotency).where(
-            idempotency.c.account_id == account_id,
-            idempotency.c.region == region,
-            idempotency.c.operation == operation,
-            idempotency.c.token == token,
-        )
-        row = self._db.execute(query).first()
+        key = {"account_id": account_id, "region": region, "operation": operation}
+        row = _TOKEN.first(self._db, token=token, **key)
         if row is None:
             return None
         return IdempotencyRecord(
-            row.account_id,
-            row.region,
-            row.operation,
-            row.token,
-            row.fingerprint,
-            row.outcome,
-            row.created_at,
+            row["account_id"],
+            row["region"],
+            row["operation"],
+            row["token"],
+            row["fingerprint"],
+            _json(row["outcome"]),
+            row["created_at"],
         )
 
     def put(self, record: IdempotencyRecord) -> None:
-        key = (
-            (idempotency.c.account_id == record.account_id)
-            & (idempotency.c.region == record.region)
-            & (idempotency.c.operation == record.operation)
-            & (idempotency.c.token == record.token)
-        )
-        self._db.execute(sa.delete(idempotency).where(key))
-        self._db.execute(
-            sa.insert(idempotency).values(
-                account_id=record.account_id,
-                region=record.region,
-                operation=record.operation,
-                token=record.token,
-                fingerprint=record.fingerprint,
-                outcome=record.outcome,
-                created_at=record.created_at,
-            )
+        key = {
+            "account_id": record.account_id,
+            "region": record.region,
+            "operation": record.operation,
+            "token": record.token,
+        }
+        _FORGET_TOKEN.run(self._db, **key)
+        _RECORD_TOKEN.run(
+            self._db,
+            fingerprint=record.fingerprint,
+            outcome=record.outcome,
+            created_at=record.created_at,
+            **key,
         )
 
     def purge(self, before: float) -> int:
         done = self._db.execute(sa.delete(idempotency).where(idempotency.c.created_at < before))
         return int(done.rowcount)
+
+
+_TOKEN_KEY = sa.and_(
+    idempotency.c.account_id == sa.bindparam("account_id"),
+    idempotency.c.region == sa.bindparam("region"),
+    idempotency.c.operation == sa.bindparam("operation"),
+    idempotency.c.token == sa.bindparam("token"),
+)
+_TOKEN = FastQuery(sa.select(idempotency).where(_TOKEN_KEY))
+_FORGET_TOKEN = FastStatement(sa.delete(idempotency).where(_TOKEN_KEY))
+_RECORD_TOKEN = insert_all(idempotency)
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value: SQLite's driver gives text, PostgreSQL's the parsed value."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 class SqlAccessKeyRepository:

@@ -12,6 +12,13 @@ once, so a write transaction reads with the locks its decisions need:
 
 On SQLite, write transactions begin with ``BEGIN IMMEDIATE`` and are serialized
 by the database; ``FOR UPDATE`` is not rendered and no advisory lock is taken.
+
+The transaction is begun and ended on the driver's connection (SQLite:
+``BEGIN``; PostgreSQL: the driver begins one with the first statement), not
+through SQLAlchemy's ``Connection.begin()``, whose bookkeeping cost more than
+a primary-key read. A statement run through ``Connection.execute`` inside the
+unit of work joins the same transaction (store/engine.py begins nothing when
+the driver is already in one), and ends with it.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import Contention
 from ..domain.idempotency import IdempotencyRecord
+from ._fast import on_driver
 from .flows import (
     SqlContactFlowRepository,
     SqlFlowAssociationRepository,
@@ -56,13 +64,17 @@ class SqlUnitOfWork:
     def __init__(self, factory: SqlUnitOfWorkFactory, *, write: bool) -> None:
         self._factory = factory
         self._write = write
-        self._committed = False
 
     def __enter__(self) -> SqlUnitOfWork:
         connection, self._shared = self._factory.connection()
-        connection.info["sqlite_begin"] = "IMMEDIATE" if self._write else "DEFERRED"
         self._connection = connection
-        self._transaction = connection.begin()
+        self._open = True
+        try:
+            if connection.dialect.name == "sqlite":
+                on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
+        except BaseException:
+            self._factory.release(connection)
+            raise
         self.settings = SqlSettingsRepository(connection)
         self.instances = SqlInstanceRepository(connection)
         self.tags = SqlTagRepository(connection)
@@ -95,18 +107,34 @@ class SqlUnitOfWork:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        broken = isinstance(error, DBAPIError)
         try:
-            if not self._committed and self._transaction.is_active:
-                self._transaction.rollback()
+            if self._open:
+                self._end(commit=False)
+        except BaseException:
+            broken = True
+            raise
         finally:
-            if not self._shared or isinstance(error, DBAPIError):
+            if broken or not self._shared:
                 self._factory.release(self._connection)
+            else:
+                self._factory.done(self._connection)
         if error is not None and _is_contention(error):
             raise Contention(str(error)) from error
 
     def commit(self) -> None:
-        self._transaction.commit()
-        self._committed = True
+        self._end(commit=True)
+
+    def _end(self, *, commit: bool) -> None:
+        connection = self._connection
+        if connection.in_transaction():  # SQLAlchemy joined it: end it through it
+            if commit:
+                connection.commit()
+            else:
+                connection.rollback()
+        else:
+            on_driver(connection, "COMMIT" if commit else "ROLLBACK")
+        self._open = False
 
     def wipe(self) -> None:
         """Delete every row of every table (the schema stays)."""
@@ -146,19 +174,28 @@ class SqlUnitOfWorkFactory:
 
     def connection(self) -> tuple[sa.Connection, bool]:
         """A connection for one unit of work, and whether it is the thread's shared one."""
-        held: sa.Connection | None = getattr(self._local, "connection", None)
+        local = self._local
+        held: sa.Connection | None = getattr(local, "connection", None)
         if held is not None and not held.closed and not held.invalidated:
-            if held.in_transaction():
+            if getattr(local, "busy", False):
                 return self.engine.connect(), False
+            local.busy = True
             return held, True
         fresh = self.engine.connect()
-        self._local.connection = fresh
+        local.connection = fresh
+        local.busy = True
         return fresh, True
+
+    def done(self, connection: sa.Connection) -> None:
+        """The unit of work on the thread's shared ``connection`` has ended."""
+        if getattr(self._local, "connection", None) is connection:
+            self._local.busy = False
 
     def release(self, connection: sa.Connection) -> None:
         """Close ``connection``; the thread opens a new one when it next needs one."""
         if getattr(self._local, "connection", None) is connection:
             self._local.connection = None
+            self._local.busy = False
         with contextlib.suppress(Exception):
             connection.close()
 
