@@ -183,6 +183,15 @@ releases = sa.Table(
     sa.Index("ix_releases_number", "e164", "cooldown_until"),
     sa.Index("ix_releases_churn", "account_id", "region", "released_at"),
 )
+# the churn rule's exact count: only releases a restore has not undone
+sa.Index(
+    "ix_releases_churn_live",
+    releases.c.account_id,
+    releases.c.region,
+    releases.c.released_at,
+    sqlite_where=releases.c.restored_at.is_(None),
+    postgresql_where=releases.c.restored_at.is_(None),
+)
 
 events = sa.Table(
     "events",
