@@ -23,6 +23,7 @@ __all__ = [
     "idempotent",
     "parameters_of",
     "retried",
+    "run_once",
     "transaction",
 ]
 
@@ -101,6 +102,22 @@ def idempotent(
         )
     )
     return result
+
+
+def run_once(
+    services: Services,
+    caller: Caller,
+    operation: str,
+    token: str | None,
+    parameters: dict[str, Any],
+    result_type: type[Result],
+    run: Callable[[Tx], Result],
+) -> Result:
+    """A mutation in a write transaction of its own, run once per client token."""
+    with transaction(services, write=True) as tx:
+        result = idempotent(tx, caller, operation, token, parameters, result_type, lambda: run(tx))
+        tx.uow.commit()
+        return result
 
 
 def retried(run: Callable[[], Result], attempts: int = 4) -> Result:

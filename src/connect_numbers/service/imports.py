@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..domain.errors import InvalidParameter, NotFound
 from ..domain.source_numbers import SourceNumber, is_source_arn
-from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
+from .context import Caller, Services, Tx, parameters_of, run_once
 from .phone_numbers import Claimed, Wanted, check_claims_allowed, check_free, take_number
 from .targets import resolve_target
 
@@ -23,18 +23,15 @@ class ImportPhoneNumber:
 
 
 def import_phone_number(services: Services, caller: Caller, command: ImportPhoneNumber) -> Claimed:
-    with transaction(services, write=True) as tx:
-        imported = idempotent(
-            tx,
-            caller,
-            "ImportPhoneNumber",
-            command.client_token,
-            parameters_of(command),
-            Claimed,
-            lambda: _import(tx, caller, command),
-        )
-        tx.uow.commit()
-        return imported
+    return run_once(
+        services,
+        caller,
+        "ImportPhoneNumber",
+        command.client_token,
+        parameters_of(command),
+        Claimed,
+        lambda tx: _import(tx, caller, command),
+    )
 
 
 def _import(tx: Tx, caller: Caller, command: ImportPhoneNumber) -> Claimed:

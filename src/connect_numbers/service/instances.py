@@ -8,7 +8,7 @@ from ..domain import instances as domain
 from ..domain.errors import InvalidRequest
 from ..domain.instances import Instance
 from ..domain.pagination import decode_time_and_id, encode_token
-from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
+from .context import Caller, Services, Tx, parameters_of, run_once, transaction
 from .phone_numbers import release_number
 from .targets import find_instance
 
@@ -48,18 +48,15 @@ class InstancePage:
 
 
 def create_instance(services: Services, caller: Caller, command: CreateInstance) -> Created:
-    with transaction(services, write=True) as tx:
-        created = idempotent(
-            tx,
-            caller,
-            "CreateInstance",
-            command.client_token,
-            parameters_of(command),
-            Created,
-            lambda: _create(tx, caller, command),
-        )
-        tx.uow.commit()
-        return created
+    return run_once(
+        services,
+        caller,
+        "CreateInstance",
+        command.client_token,
+        parameters_of(command),
+        Created,
+        lambda tx: _create(tx, caller, command),
+    )
 
 
 def _create(tx: Tx, caller: Caller, command: CreateInstance) -> Created:
@@ -113,17 +110,15 @@ class Deleted:
 def delete_instance(
     services: Services, caller: Caller, instance_id: str, client_token: str | None
 ) -> None:
-    with transaction(services, write=True) as tx:
-        idempotent(
-            tx,
-            caller,
-            "DeleteInstance",
-            client_token,
-            {"instance_id": instance_id},
-            Deleted,
-            lambda: _delete(tx, caller, instance_id),
-        )
-        tx.uow.commit()
+    run_once(
+        services,
+        caller,
+        "DeleteInstance",
+        client_token,
+        {"instance_id": instance_id},
+        Deleted,
+        lambda tx: _delete(tx, caller, instance_id),
+    )
 
 
 def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:

@@ -23,7 +23,7 @@ from ..domain.phone_numbers import (
     target_limit_failure,
 )
 from ..domain.traffic import paired_region
-from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
+from .context import Caller, Services, Tx, parameters_of, run_once, transaction
 from .inventory import classify_claimable
 from .targets import TDG_KIND, Target, resolve_target
 
@@ -80,18 +80,15 @@ class NumberPage:
 
 def claim_phone_number(services: Services, caller: Caller, command: ClaimPhoneNumber) -> Claimed:
     check_claim_token(command.client_token)
-    with transaction(services, write=True) as tx:
-        claimed = idempotent(
-            tx,
-            caller,
-            "ClaimPhoneNumber",
-            command.client_token,
-            parameters_of(command),
-            Claimed,
-            lambda: _claim(tx, caller, command),
-        )
-        tx.uow.commit()
-        return claimed
+    return run_once(
+        services,
+        caller,
+        "ClaimPhoneNumber",
+        command.client_token,
+        parameters_of(command),
+        Claimed,
+        lambda tx: _claim(tx, caller, command),
+    )
 
 
 def _claim(tx: Tx, caller: Caller, command: ClaimPhoneNumber) -> Claimed:
@@ -308,18 +305,15 @@ def update_phone_number(
     client_token: str | None,
 ) -> Claimed:
     parameters = {"id": id_or_arn, "target_arn": target_arn, "instance_id": instance_id}
-    with transaction(services, write=True) as tx:
-        moved = idempotent(
-            tx,
-            caller,
-            "UpdatePhoneNumber",
-            client_token,
-            parameters,
-            Claimed,
-            lambda: _move(tx, caller, id_or_arn, target_arn, instance_id),
-        )
-        tx.uow.commit()
-        return moved
+    return run_once(
+        services,
+        caller,
+        "UpdatePhoneNumber",
+        client_token,
+        parameters,
+        Claimed,
+        lambda tx: _move(tx, caller, id_or_arn, target_arn, instance_id),
+    )
 
 
 def _move(
@@ -352,17 +346,15 @@ def update_phone_number_metadata(
     client_token: str | None,
 ) -> None:
     parameters = {"id": id_or_arn, "description": description}
-    with transaction(services, write=True) as tx:
-        idempotent(
-            tx,
-            caller,
-            "UpdatePhoneNumberMetadata",
-            client_token,
-            parameters,
-            Done,
-            lambda: _describe_anew(tx, caller, id_or_arn, description),
-        )
-        tx.uow.commit()
+    run_once(
+        services,
+        caller,
+        "UpdatePhoneNumberMetadata",
+        client_token,
+        parameters,
+        Done,
+        lambda tx: _describe_anew(tx, caller, id_or_arn, description),
+    )
 
 
 def _describe_anew(tx: Tx, caller: Caller, id_or_arn: str, description: str | None) -> Done:
@@ -377,17 +369,15 @@ def _describe_anew(tx: Tx, caller: Caller, id_or_arn: str, description: str | No
 def release_phone_number(
     services: Services, caller: Caller, id_or_arn: str, client_token: str | None
 ) -> None:
-    with transaction(services, write=True) as tx:
-        idempotent(
-            tx,
-            caller,
-            "ReleasePhoneNumber",
-            client_token,
-            {"id": id_or_arn},
-            Done,
-            lambda: _release(tx, caller, id_or_arn),
-        )
-        tx.uow.commit()
+    run_once(
+        services,
+        caller,
+        "ReleasePhoneNumber",
+        client_token,
+        {"id": id_or_arn},
+        Done,
+        lambda tx: _release(tx, caller, id_or_arn),
+    )
 
 
 def _release(tx: Tx, caller: Caller, id_or_arn: str) -> Done:

@@ -15,7 +15,7 @@ from ..domain.traffic import (
     new_replica,
     new_tdg,
 )
-from .context import Caller, Services, Tx, idempotent, parameters_of, transaction
+from .context import Caller, Services, Tx, parameters_of, run_once, transaction
 from .instances import Created
 from .targets import find_instance, find_tdg
 
@@ -41,18 +41,15 @@ class ReplicateInstance:
 
 
 def replicate_instance(services: Services, caller: Caller, command: ReplicateInstance) -> Created:
-    with transaction(services, write=True) as tx:
-        created = idempotent(
-            tx,
-            caller,
-            "ReplicateInstance",
-            command.client_token,
-            parameters_of(command),
-            Created,
-            lambda: _replicate(tx, caller, command),
-        )
-        tx.uow.commit()
-        return created
+    return run_once(
+        services,
+        caller,
+        "ReplicateInstance",
+        command.client_token,
+        parameters_of(command),
+        Created,
+        lambda tx: _replicate(tx, caller, command),
+    )
 
 
 def _replicate(tx: Tx, caller: Caller, command: ReplicateInstance) -> Created:
@@ -105,18 +102,15 @@ class CreateTdg:
 
 
 def create_tdg(services: Services, caller: Caller, command: CreateTdg) -> Created:
-    with transaction(services, write=True) as tx:
-        created = idempotent(
-            tx,
-            caller,
-            "CreateTrafficDistributionGroup",
-            command.client_token,
-            parameters_of(command),
-            Created,
-            lambda: _create_tdg(tx, caller, command),
-        )
-        tx.uow.commit()
-        return created
+    return run_once(
+        services,
+        caller,
+        "CreateTrafficDistributionGroup",
+        command.client_token,
+        parameters_of(command),
+        Created,
+        lambda tx: _create_tdg(tx, caller, command),
+    )
 
 
 def _create_tdg(tx: Tx, caller: Caller, command: CreateTdg) -> Created:
