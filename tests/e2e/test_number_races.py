@@ -221,3 +221,28 @@ def test_concurrent_moves_onto_one_instance_never_exceed_its_limit(
         assert moved[0]["PhoneNumberStatus"] == {"Status": "CLAIMED"}
         stayed = {s["PhoneNumberStatus"]["Status"] for s in summaries if not s["moved"]}
         assert stayed == {"FAILED"}
+
+
+def test_an_alias_raced_for_by_instances_and_replicas_on_two_servers_goes_to_one(
+    postgresql_pair: list[str],
+) -> None:
+    alias = f"contested-{uuid.uuid4().hex[:8]}"
+    clients = [boto3_client(postgresql_pair[i % 2]) for i in range(8)]
+    sources = [new_instance(clients[0], f"{alias}-source-{i}") for i in range(4)]
+
+    def claim_alias(index: int, client: Any) -> str:
+        try:
+            if index % 2:
+                source = sources[index // 2]
+                client.replicate_instance(
+                    InstanceId=source["Id"], ReplicaRegion="us-west-2", ReplicaAlias=alias
+                )
+            else:
+                new_instance(client, alias)
+            return "ok"
+        except ClientError as error:
+            return str(error.response["Error"]["Code"])
+
+    outcomes = race(clients, claim_alias)
+    assert outcomes.count("ok") == 1, outcomes
+    assert set(outcomes) <= {"ok", "ResourceConflictException", "InvalidRequestException"}

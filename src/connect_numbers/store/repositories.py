@@ -85,7 +85,19 @@ class SqlInstanceRepository:
         return _replica_instance(row) if row is not None else None
 
     def alias_taken(self, alias: str) -> bool:
+        """Whether an instance or a replica has ``alias``.
+
+        Called by the write transactions that give an alias out. On PostgreSQL
+        the alias is locked first (until the transaction ends), so two of them
+        giving out the same alias at once, to an instance and to a replica, are
+        decided one after the other.
+        """
         key = alias.lower()
+        if self._db.dialect.name == "postgresql":
+            self._db.execute(
+                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                {"key": f"alias\x1f{key}"},
+            )
         for alias_key in (instances.c.alias_key, instance_replicas.c.alias_key):
             if self._db.execute(sa.select(alias_key).where(alias_key == key)).first():
                 return True
