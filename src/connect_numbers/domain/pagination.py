@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from .errors import InvalidParameter
 
-__all__ = ["decode_key", "decode_time_and_id", "decode_token", "encode_token"]
+__all__ = ["decode_key", "decode_time_and_id", "decode_token", "encode_token", "page_of"]
 
 _VERSION = 1
+
+_Item = TypeVar("_Item")
 
 
 def encode_token(kind: str, position: list[Any]) -> str:
@@ -48,3 +51,14 @@ def decode_time_and_id(kind: str, token: str) -> tuple[float, str]:
         if number and isinstance(resource_id, str):
             return float(created_at), resource_id
     raise InvalidParameter("The NextToken is not valid for this request")
+
+
+def page_of(
+    found: Sequence[_Item], limit: int, kind: str, position: Callable[[_Item], list[Any]]
+) -> tuple[list[_Item], str | None]:
+    """A page of ``found`` (read with ``limit + 1`` rows) and its NextToken, if more remain.
+
+    ``position`` gives the position of an item, which the token resumes after.
+    """
+    shown = list(found[:limit])
+    return shown, encode_token(kind, position(shown[-1])) if len(found) > limit else None

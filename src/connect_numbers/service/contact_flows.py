@@ -14,7 +14,7 @@ from ..domain.contact_flows import (
     split_alias,
 )
 from ..domain.errors import Duplicate, FlowNotPublished, NotFound
-from ..domain.pagination import decode_key, encode_token
+from ..domain.pagination import decode_key, page_of
 from .context import Caller, Services, Tx, transaction
 from .phone_numbers import find_visible_number
 from .targets import find_instance
@@ -109,9 +109,7 @@ def list_contact_flows(
     with transaction(services, write=False) as tx:
         instance = find_instance(tx, caller, instance_id)
         found = tx.uow.contact_flows.page(caller.region, instance.id, types, after, limit + 1)
-    shown = found[:limit]
-    token = encode_token("contact-flows", [shown[-1].name]) if len(found) > limit else None
-    return FlowPage(shown, token)
+    return FlowPage(*page_of(found, limit, "contact-flows", lambda flow: [flow.name]))
 
 
 def _find_flow(tx: Tx, caller: Caller, instance_id: str, flow_id: str) -> ContactFlow:
@@ -185,8 +183,5 @@ def list_flow_associations(
         if resource_type not in (None, "VOICE_PHONE_NUMBER"):
             return AssociationPage([], None)
         found = tx.uow.flow_associations.page(caller.region, instance.id, after, limit + 1)
-    shown = found[:limit]
-    token = None
-    if len(found) > limit:
-        token = encode_token("flow-associations", [shown[-1].phone_number_arn])
+    shown, token = page_of(found, limit, "flow-associations", lambda a: [a.phone_number_arn])
     return AssociationPage(shown, token)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ..domain import instances as domain
 from ..domain.errors import InvalidRequest
 from ..domain.instances import Instance
-from ..domain.pagination import decode_time_and_id, encode_token
+from ..domain.pagination import decode_time_and_id, page_of
 from .context import Caller, Services, Tx, parameters_of, run_once, transaction
 from .phone_numbers import release_number
 from .targets import find_instance
@@ -95,10 +95,7 @@ def list_instances(
     after = decode_time_and_id("instances", next_token) if next_token is not None else None
     with transaction(services, write=False) as tx:
         found = tx.uow.instances.page(caller.account_id, caller.region, after, limit + 1)
-        shown = found[:limit]
-        token = None
-        if len(found) > limit:
-            token = encode_token("instances", [shown[-1].created_at, shown[-1].id])
+        shown, token = page_of(found, limit, "instances", lambda i: [i.created_at, i.id])
         return InstancePage([(i, i.status(tx.now)) for i in shown], token)
 
 

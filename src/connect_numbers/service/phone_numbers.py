@@ -13,7 +13,7 @@ from ..domain.cooldown import Release
 from ..domain.errors import InvalidParameter, NotFound
 from ..domain.events import Event
 from ..domain.inventory import is_valid_prefix
-from ..domain.pagination import decode_key, encode_token
+from ..domain.pagination import decode_key, page_of
 from ..domain.phone_numbers import (
     NumberFilter,
     PhoneNumber,
@@ -283,9 +283,7 @@ def list_phone_numbers(
             )
             where = replace(where, target_arn=target.arn, instance_id=None, region=target.region)
         found = tx.uow.numbers.page(where, after, limit + 1)
-    shown = found[:limit]
-    token = encode_token(listing, [shown[-1].e164]) if len(found) > limit else None
-    return NumberPage(shown, token)
+    return NumberPage(*page_of(found, limit, listing, lambda number: [number.e164]))
 
 
 def _listing_position(listing: str, next_token: str) -> str:

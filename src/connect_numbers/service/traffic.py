@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..domain.errors import Conflict, InvalidRequest, NotReady, ResourceInUse
-from ..domain.pagination import decode_time_and_id, encode_token
+from ..domain.pagination import decode_time_and_id, page_of
 from ..domain.traffic import (
+    ACTIVE,
     DEFAULT_TDG_NAME,
+    PENDING_DELETION,
     REPLICA_REGIONS,
     TrafficDistributionGroup,
     check_replica_region,
@@ -182,10 +184,7 @@ def list_tdgs(
     with transaction(services, write=False) as tx:
         found_id = find_instance(tx, caller, instance_id).id if instance_id else None
         found = tx.uow.tdgs.page(caller.account_id, homes, found_id, tx.now, after, limit + 1)
-        shown = found[:limit]
-        token = None
-        if len(found) > limit:
-            token = encode_token("tdgs", [shown[-1].created_at, shown[-1].id])
+        shown, token = page_of(found, limit, "tdgs", lambda tdg: [tdg.created_at, tdg.id])
         return TdgPage([(tdg, tdg.status(tx.now) or "") for tdg in shown], token)
 
 
@@ -205,9 +204,9 @@ def delete_tdg(services: Services, caller: Caller, id_or_arn: str) -> None:
                 "and cannot be deleted"
             )
         status = tdg.status(tx.now)
-        if status == "PENDING_DELETION":
+        if status == PENDING_DELETION:
             return
-        if status != "ACTIVE":
+        if status != ACTIVE:
             raise InvalidRequest(f"Traffic distribution group {tdg.id} is {status}")
         held = [n for n in tx.uow.numbers.on_target(tdg.arn) if not n.is_failed_claim]
         if held:
@@ -240,7 +239,7 @@ def update_traffic_distribution(
     with transaction(services, write=True) as tx:
         tdg = find_tdg(tx, caller, id_or_arn)
         status = tdg.status(tx.now)
-        if status != "ACTIVE":
+        if status != ACTIVE:
             raise Conflict(f"Traffic distribution group {tdg.id} is {status}")
         changed = tdg.redistributed(telephony, sign_in, agent, tx.now, tx.config.settle_seconds)
         tx.uow.tdgs.save(changed)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from typing import Any
 
@@ -141,9 +140,6 @@ def _row(tdg: TrafficDistributionGroup) -> dict[str, Any]:
 
 
 def _tdg(row: Any) -> TrafficDistributionGroup:
-    distribution = row["distribution"]
-    if isinstance(distribution, str):
-        distribution = json.loads(distribution)
     return TrafficDistributionGroup(
         id=row["id"],
         arn=row["arn"],
@@ -155,7 +151,7 @@ def _tdg(row: Any) -> TrafficDistributionGroup:
         is_default=bool(row["is_default"]),
         created_at=row["created_at"],
         settles_at=row["settles_at"],
-        distribution=Distribution.from_json(distribution),
+        distribution=Distribution.from_json(row["distribution"]),
         updated_at=row["updated_at"],
         update_settles_at=row["update_settles_at"],
         deleted_at=row["deleted_at"],
