@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from ..domain.arns import parse_arn
@@ -16,14 +15,15 @@ from .targets import TDG_KIND, find_instance, find_tdg
 
 __all__ = ["list_tags", "tag_resource", "untag_resource"]
 
-# resource kind in the ARN -> a lookup that raises NotFound for the caller
+# the resource type in the ARN (the part before the last id: ``instance/<id>``,
+# ``instance/<id>/contact-flow/<id>``) -> a lookup by the exact ARN, NotFound otherwise
 _Finder = Callable[[Tx, Caller, str], object]
 _FINDERS: dict[str, _Finder] = {
     "instance": find_instance,
     "phone-number": find_number,
+    "contact-flow": find_contact_flow_by_arn,
     TDG_KIND: lambda tx, caller, arn: _undeleted(tx, find_tdg(tx, caller, arn)),
 }
-_FLOW_RESOURCE = re.compile(r"instance/[^/]+/contact-flow/[^/]+")
 
 
 def _undeleted(tx: Tx, tdg: TrafficDistributionGroup) -> TrafficDistributionGroup:
@@ -58,11 +58,8 @@ def _check_resource(tx: Tx, caller: Caller, arn: str) -> None:
     missing = NotFound(f"Resource not found: {arn}")
     if parsed is None or parsed.account != caller.account_id or parsed.region != caller.region:
         raise missing
-    if _FLOW_RESOURCE.fullmatch(parsed.resource):
-        find_contact_flow_by_arn(tx, caller, arn)
-        return
-    kind, _, rest = parsed.resource.partition("/")
-    finder = _FINDERS.get(kind)
-    if finder is None or not rest or "/" in rest:
+    parts = parsed.resource.split("/")
+    finder = _FINDERS.get(parts[-2]) if len(parts) >= 2 else None
+    if finder is None:
         raise missing
     finder(tx, caller, arn)
