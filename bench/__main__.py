@@ -202,6 +202,8 @@ def _ratios(results: list[ScenarioResult]) -> None:
     for r in results:
         if trivial is not None and r.rps:
             r.ratio = r.rps / trivial.rps
+        if trivial is not None and trivial.server_us and r.server_us:
+            r.cpu_ratio = trivial.server_us / r.server_us
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,8 @@ class ScenarioResult:
     client_cpu: float | None = None  # CPU seconds / wall seconds (1.0 = one core)
     server_cpu: float | None = None
     other_cpu: float | None = None  # the rest of the machine's busy CPU in the same window
+    server_us: float | None = None  # server CPU µs per request (stable where req/s is not)
+    cpu_ratio: float | None = None  # trivial's server_us / this server_us in the same run
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -52,7 +54,7 @@ def _num(value: float | None, digits: int = 0) -> str:
 def render_table(results: list[ScenarioResult]) -> str:
     header = (
         f"{'scenario':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-        f"{'ratio':>8}{'client':>8}{'server':>8}{'other':>8}  notes"
+        f"{'ratio':>8}{'µs/req':>8}{'µs rat':>8}{'client':>8}{'server':>8}{'other':>8}  notes"
     )
     lines = [header, "-" * len(header)]
     for r in results:
@@ -66,13 +68,15 @@ def render_table(results: list[ScenarioResult]) -> str:
             note = f"{note} ERROR: {r.error}".strip()
         lines.append(
             f"{r.name:<28}{_num(r.rps):>9}{_num(r.p50_ms, 2):>9}{_num(r.p99_ms, 2):>9}"
-            f"{r.errors:>8}{_pct(r.ratio):>8}{_pct(r.client_cpu):>8}{_pct(r.server_cpu):>8}"
+            f"{r.errors:>8}{_pct(r.ratio):>8}{_num(r.server_us):>8}{_pct(r.cpu_ratio):>8}"
+            f"{_pct(r.client_cpu):>8}{_pct(r.server_cpu):>8}"
             f"{_pct(r.other_cpu):>8}"
             f"  {note}"
         )
     lines.append(
-        "ratio = req/s / trivial req/s in this run. client, server, other = CPU time / wall "
-        "time (100% = one core);\nother = the rest of the machine (other processes, steal)."
+        "ratio = req/s / trivial req/s in this run. µs/req = server CPU µs per request; "
+        "µs rat = trivial's µs/req / this µs/req.\nclient, server, other = CPU time / wall "
+        "time (100% = one core); other = the rest of the machine (other processes, steal)."
     )
     return "\n".join(lines)
 
@@ -152,20 +156,21 @@ def markdown_table(scenarios: list[dict[str, Any]]) -> str:
         return _pct(value).replace("%", " %") if value is not None else "-"
 
     rows = [
-        "| scenario | req/s | p50 ms | p99 ms | errors | ratio | client CPU | server CPU "
-        "| other CPU | notes |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| scenario | req/s | p50 ms | p99 ms | errors | ratio | server µs/req | µs ratio "
+        "| client CPU | server CPU | other CPU | notes |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for s in scenarios:
         if not s["requests"]:
-            rows.append(f"| {s['name']} | FAILED | | | | | | | | {_cell(s['error'])} |")
+            rows.append(f"| {s['name']} | FAILED | | | | | | | | | | {_cell(s['error'])} |")
             continue
         note = s["extra"].get("note", "")
         if s["error"]:
             note = f"{note} {s['error']}".strip()
         rows.append(
             f"| {s['name']} | {s['rps']:,.0f} | {s['p50_ms']:.1f} | {s['p99_ms']:.1f} "
-            f"| {s['errors']} | {pct(s['ratio'])} | {pct(s['client_cpu'])} "
+            f"| {s['errors']} | {pct(s['ratio'])} | {_num(s.get('server_us'))} "
+            f"| {pct(s.get('cpu_ratio'))} | {pct(s['client_cpu'])} "
             f"| {pct(s['server_cpu'])} | {pct(s.get('other_cpu'))} | {_cell(note)} |"
         )
     return "\n".join(rows)

@@ -92,6 +92,7 @@ def run_wrk_scenario(
     result.requests, result.errors, result.seconds = run.requests, run.errors, run.seconds
     result.client_cpu = run.client_cpu_seconds / run.wall_seconds
     result.server_cpu = server_cpu / run.wall_seconds
+    result.server_us = server_cpu * 1e6 / run.requests if run.requests else None
     result.other_cpu = max(0.0, busy - server_cpu - run.client_cpu_seconds) / run.wall_seconds
     result.extra = {
         "p90_ms": run.p90_ms,
@@ -146,6 +147,7 @@ def run_churn_scenario(
     result.requests, result.errors, result.seconds = churn.requests, churn.error_count, seconds
     result.client_cpu = churn.client_cpu_seconds / seconds
     result.server_cpu = server_cpu / wall
+    result.server_us = server_cpu * 1e6 / churn.requests if churn.requests else None
     result.other_cpu = max(0.0, busy - server_cpu - churn.client_cpu_seconds) / wall
     cycles_per_s = churn.cycles / seconds
     result.extra = {
