@@ -138,14 +138,14 @@ def set_quota(connect_numbers: Any, quota: int, region: str = "us-east-1") -> No
 # --- command line -------------------------------------------------------------------------
 
 
-def run(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(endpoint: str, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """``connect-numbers --endpoint ENDPOINT ARGS...`` without CONNECT_NUMBERS_* variables."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_NUMBERS_")}
     return subprocess.run(
         [SCRIPT, "--endpoint", endpoint, *args],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=timeout,
         env=environment,
         check=False,
     )
