@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import select
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-from helpers import SCRIPT, new_instance, run
+from helpers import new_instance, run, run_on_a_terminal
 
 from connect_numbers.domain.inventory import NumberType, conforms
 
@@ -159,36 +155,6 @@ def test_a_413_carries_an_error_code_and_names_the_limit(connect_numbers: Any, r
     assert connect.status_code == 413
     assert connect.headers["x-amzn-errortype"] == "RequestEntityTooLarge"
     assert "limit of 1048576 bytes" in connect.json()["message"]
-
-
-def run_on_a_terminal(args: list[str], timeout: float = 120) -> tuple[int, str]:
-    """Run the command with a pseudo-terminal as its stdout and stderr; all it wrote."""
-    controller, terminal = pty.openpty()
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_NUMBERS_")}
-    process = subprocess.Popen(
-        [SCRIPT, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=terminal,
-        stderr=terminal,
-        env={**environment, "COLUMNS": "160", "TERM": "xterm"},
-    )
-    os.close(terminal)
-    output = b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([controller], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(controller, 65536)
-            except OSError:  # the terminal closed: the process is done
-                break
-            if not chunk:
-                break
-            output += chunk
-        elif process.poll() is not None:
-            break
-    os.close(controller)
-    return process.wait(timeout=10), output.decode("utf-8", "replace")
 
 
 def test_on_a_terminal_a_progress_bar_shows_counts_and_rate(
