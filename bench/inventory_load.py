@@ -11,6 +11,7 @@ first load adds every number, the second finds them all already present.
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -43,8 +44,10 @@ def valid_rows(count: int) -> Iterator[str]:
     raise ValueError(f"fewer than {count} numbers in the chosen area codes")
 
 
-def timed_load(endpoint: str, csv_path: Path) -> tuple[float, str]:
+def timed_load(endpoint: str, csv_path: Path) -> tuple[float, float, str]:
+    """Wall time of the command, its own CPU time (the client's share), and its summary."""
     script = Path(sys.executable).with_name("connect-numbers")
+    before = _children_cpu()
     started = time.monotonic()
     done = subprocess.run(
         [str(script), "--endpoint", endpoint, "inventory", "load", str(csv_path)],
@@ -55,7 +58,13 @@ def timed_load(endpoint: str, csv_path: Path) -> tuple[float, str]:
     elapsed = time.monotonic() - started
     if done.returncode != 0:
         raise RuntimeError(f"inventory load failed ({done.returncode}): {done.stderr}")
-    return elapsed, done.stdout.strip()
+    return elapsed, _children_cpu() - before, done.stdout.strip()
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the children waited for so far (the server is still running)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,8 +91,11 @@ def main(argv: list[str] | None = None) -> None:
         server.start()
         try:
             for run in ("first load", "same file again"):
-                elapsed, summary = timed_load(server.url, csv_path)
-                print(f"{run}: {elapsed:.1f} s, {options.rows / elapsed:,.0f} rows/s\n  {summary}")
+                elapsed, client_cpu, summary = timed_load(server.url, csv_path)
+                print(
+                    f"{run}: {elapsed:.1f} s, {options.rows / elapsed:,.0f} rows/s, "
+                    f"client CPU {client_cpu:.1f} s\n  {summary}"
+                )
         finally:
             server.stop()
 
