@@ -5,7 +5,9 @@ aimed at real resources (so that a violation the server failed to refuse
 would change state), break exactly one constraint of the botocore model
 (a required member missing, a wrong JSON type, a string too long or too
 short, a number out of range, a value outside its enum, a pattern violated,
-a list or map too big or too small, inside maps and lists too), serialize
+a lone UTF-16 surrogate in any string (``"\\ud800"`` in JSON; in a path or
+query the bytes UTF-8 would give it, which are not valid UTF-8), a list or
+map too big or too small, inside maps and lists too), serialize
 with botocore's own rest-json serializer, sign with SigV4 and send on a
 plain socket. Wrong JSON types cannot go through the serializer: the member
 is written into the serialized JSON body instead.
