@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-from helpers import new_instance, run, run_on_a_terminal
+from helpers import SCRIPT, new_instance, run, run_on_a_terminal
 
 from connect_numbers.domain.inventory import NumberType, conforms
 
@@ -170,3 +172,19 @@ def test_on_a_terminal_a_progress_bar_shows_counts_and_rate(
     assert any("already present" in line and "rows/s" in line for line in updates), output
     assert any("100%" in line and "40,000 loaded" in line for line in updates), output
     assert "Loaded 40,000 numbers, 0 already present, 0 refused" in output
+
+
+def test_a_file_can_come_from_stdin(connect_numbers: Any, connect: Any) -> None:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_NUMBERS_")}
+    done = subprocess.run(
+        [SCRIPT, "--endpoint", connect_numbers.endpoint, "inventory", "load", "-"],
+        input="".join(f"{n},US,DID\n" for n in SEATTLE[:2]),
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(summary("2", "0", "0", "2"), done.stdout.strip()), done.stdout
+    assert offered(connect, "+120623456") == SEATTLE[:2]
