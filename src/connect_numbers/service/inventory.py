@@ -84,7 +84,8 @@ def load_inventory(services: Services, document: dict[str, Any]) -> dict[str, An
         tx.uow.commit()
     answer = _counts(rows, added)
     if partial:
-        refused = [r for _, r in sorted(_numbered(refusals + changed))]
+        refused = sorted(refusals + changed, key=lambda r: r.line or 0)  # stable: in order given
+        answer["received"] += len(refused)
         answer["refused"] = len(refused)
         answer["refusals"] = [r.as_document() for r in refused[:MAX_REFUSALS_SHOWN]]
     return answer
@@ -92,10 +93,6 @@ def load_inventory(services: Services, document: dict[str, Any]) -> dict[str, An
 
 def _not_loaded(refusals: list[Refusal]) -> str:
     return "Inventory not loaded: " + "; ".join(str(r) for r in refusals[:20])
-
-
-def _numbered(refusals: list[Refusal]) -> list[tuple[int, Refusal]]:
-    return [(r.line or 0, r) for r in refusals]
 
 
 def _chunks(rows: list[Placed]) -> list[list[Row]]:
