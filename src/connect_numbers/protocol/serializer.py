@@ -54,7 +54,13 @@ def _headers(request_id: str) -> list[tuple[str, str]]:
 
 
 def _dumps(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    """UTF-8 JSON; text that UTF-8 cannot hold (a lone surrogate) is written as a JSON
+    escape instead, so that writing an answer never fails, whatever a message echoes."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(document, separators=(",", ":")).encode()
 
 
 def _value(shape: Shape, value: Any) -> Any:
