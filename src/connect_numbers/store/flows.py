@@ -82,6 +82,15 @@ class SqlContactFlowRepository:
         query = query.order_by(contact_flows.c.name).limit(limit)
         return [_flow(row) for row in self._db.execute(query)]
 
+    def save(self, flow: ContactFlow) -> None:
+        values = _row(flow, _FLOW)
+        self._db.execute(
+            sa.update(contact_flows).where(contact_flows.c.id == flow.id).values(values)
+        )
+
+    def remove(self, flow_id: str) -> None:
+        self._db.execute(sa.delete(contact_flows).where(contact_flows.c.id == flow_id))
+
     def remove_for_instance(self, region: str, instance_id: str) -> list[str]:
         """Delete the instance's flows; returns their ARNs."""
         where = sa.and_(
@@ -125,6 +134,13 @@ class SqlFlowAssociationRepository:
     def remove_for_number(self, phone_number_id: str) -> int:
         """Delete the number's associations in every region; returns how many there were."""
         return _REMOVE_FOR_NUMBER.run(self._db, phone_number_id=phone_number_id)
+
+    def remove_for_flow(self, flow_id: str) -> int:
+        """Delete every association with the flow; returns how many there were."""
+        done = self._db.execute(
+            sa.delete(flow_associations).where(flow_associations.c.contact_flow_id == flow_id)
+        )
+        return int(done.rowcount)
 
     def remove_for_instance(self, region: str, instance_id: str) -> None:
         self._db.execute(

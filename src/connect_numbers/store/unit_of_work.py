@@ -38,6 +38,7 @@ from .flows import (
     SqlFlowAssociationRepository,
     SqlSourceNumberRepository,
 )
+from .instance_data import SqlDataSetAssociationRepository, SqlInstanceAttributeRepository
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -99,6 +100,8 @@ class SqlUnitOfWork:
         self.contact_flows = SqlContactFlowRepository(connection)
         self.flow_associations = SqlFlowAssociationRepository(connection)
         self.source_numbers = SqlSourceNumberRepository(connection)
+        self.instance_attributes = SqlInstanceAttributeRepository(connection)
+        self.data_set_associations = SqlDataSetAssociationRepository(connection)
         return self
 
     def __exit__(
