@@ -117,7 +117,9 @@ def test_an_unknown_attribute_type_is_refused_on_the_raw_wire(raw: Any, connect:
 def test_an_unknown_instance_is_not_found_for_all_three(connect: Any) -> None:
     missing = "00000000-0000-4000-8000-000000000000"
     calls = [
-        lambda: connect.describe_instance_attribute(InstanceId=missing, AttributeType="EARLY_MEDIA"),
+        lambda: connect.describe_instance_attribute(
+            InstanceId=missing, AttributeType="EARLY_MEDIA"
+        ),
         lambda: connect.update_instance_attribute(
             InstanceId=missing, AttributeType="EARLY_MEDIA", Value="true"
         ),
@@ -136,7 +138,9 @@ def test_an_instance_still_being_created_has_no_attributes_yet(
     connect_numbers.config(settle_seconds=5)
     desk = new_instance(connect, "creating")
     calls = [
-        lambda: connect.describe_instance_attribute(InstanceId=desk["Id"], AttributeType="EARLY_MEDIA"),
+        lambda: connect.describe_instance_attribute(
+            InstanceId=desk["Id"], AttributeType="EARLY_MEDIA"
+        ),
         lambda: connect.update_instance_attribute(
             InstanceId=desk["Id"], AttributeType="EARLY_MEDIA", Value="false"
         ),
