@@ -24,7 +24,7 @@ provider "aws" {
   region = "us-east-1"
 
   # The local key that connect-numbers accepts while it listens on loopback
-  # (account 000000000000). Keys made with `connect-numbers keys create` work too.
+  # (account 000000000000). Keys made with `connect-numbers accounts keys create` work too.
   access_key = "test"
   secret_key = "test"
 

@@ -374,3 +374,18 @@ def test_associating_a_number_still_in_progress_is_refused(
             }
         )
     assert raised.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_an_hourly_apply_and_destroy_meets_the_churn_quota_on_its_eleventh_run(
+    connect_numbers: Any, provider: Provider, desk: dict[str, Any]
+) -> None:
+    numbers = PhoneNumberResource(provider)
+    for _ in range(10):  # quota 5, churn 200 %: ten releases fit in the window
+        numbers.delete(numbers.create(number_config(desk)))
+        connect_numbers.advance(3600)
+    with pytest.raises(ClientError) as refused:
+        numbers.create(number_config(desk))
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert "resume" in refused.value.response["Error"]["Message"]
+    connect_numbers.config(churn_percent=100000)  # what docs/terraform.md suggests for CI
+    numbers.delete(numbers.create(number_config(desk)))
