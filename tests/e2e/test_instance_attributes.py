@@ -180,3 +180,13 @@ def test_a_client_token_replays_and_refuses_other_parameters(connect: Any) -> No
         )
     assert code_of(raised) == (409, "IdempotencyException")
     assert value(connect, desk, "CONTACT_LENS") == "false"
+
+
+def test_a_next_token_of_another_listing_is_refused(connect: Any) -> None:
+    from connect_numbers.domain.pagination import encode_token
+
+    desk = new_instance(connect, "tokens")
+    for token in [encode_token("instance-attributes", ["NOT_A_TYPE"]), encode_token("x", ["a"])]:
+        with pytest.raises(ClientError) as raised:
+            connect.list_instance_attributes(InstanceId=desk["Id"], NextToken=token)
+        assert code_of(raised) == (400, "InvalidParameterException")

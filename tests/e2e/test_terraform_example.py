@@ -156,3 +156,20 @@ def test_the_example_applies_refreshes_and_destroys_twice_in_a_row(
         run.destroy()
         assert all(state is None for state in run.refresh().values())
         assert connect.list_instances()["InstanceSummaryList"] == []
+
+
+def test_aws_endpoint_url_connect_reaches_connect_numbers_and_wins_over_the_global_one(
+    connect_numbers: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CONNECT", connect_numbers.endpoint)
+    monkeypatch.delenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", raising=False)
+    client = boto3.client(
+        "connect",
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    assert client.list_instances()["InstanceSummaryList"] == []

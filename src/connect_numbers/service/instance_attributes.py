@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain.errors import InvalidRequest
+from ..domain.errors import InvalidParameter, InvalidRequest
 from ..domain.instance_attributes import (
     INBOUND_CALLS,
     OUTBOUND_CALLS,
@@ -70,7 +70,7 @@ def list_attributes(
         values = list(_values(tx, caller, instance_id).items())
     kinds = [kind for kind, _ in values]
     if after is not None and after not in kinds:
-        raise InvalidRequest("The NextToken is not valid for this request")
+        raise InvalidParameter("The NextToken is not valid for this request")
     start = kinds.index(after) + 1 if after is not None else 0
     found = values[start : start + limit + 1]
     return AttributePage(*page_of(found, limit, "instance-attributes", lambda item: [item[0]]))
