@@ -2,7 +2,7 @@
 
 Terraform itself is not run here (it is not packaged for PyPI or Debian). The
 example is parsed with python-hcl2; every resource type and data source in it
-must have a replayed sequence in ``terraform_provider.py``, and the example is
+must have a replayed sequence in ``terraform_resources.py``, and the example is
 then "applied" by evaluating its literal arguments and references in file order
 with those replays, refreshed, destroyed in reverse order and refreshed again,
 twice in a row as an hourly CI job would.
@@ -16,7 +16,8 @@ from typing import Any
 
 import hcl2
 import pytest
-from terraform_provider import DATA_SOURCES, RESOURCES, Provider, Resource
+from terraform_provider import Provider, Resource
+from terraform_resources import DATA_SOURCES, RESOURCES
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "terraform"
 REFERENCE = re.compile(r"^\$\{(?:(data)\.)?([a-z_0-9]+)\.([a-z_0-9]+)\.([a-z_0-9]+)\}$")

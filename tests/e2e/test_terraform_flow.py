@@ -3,7 +3,7 @@
 Each resource goes through create → refresh → update in place → import by id →
 destroy → refresh (gone), with the service's settle time above zero so that the
 provider's waiters see IN_PROGRESS / CREATION_IN_PROGRESS first. The calls each
-step makes are asserted by operation name, in order (``terraform_provider.py``
+step makes are asserted by operation name, in order (``terraform_resources.py``
 makes them; docs/terraform.md lists them).
 """
 
@@ -15,14 +15,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from helpers import new_instance, set_quota
-from terraform_provider import (
+from terraform_provider import Provider, WaitError
+from terraform_resources import (
     AssociationResource,
     ContactFlowResource,
     InstanceDataSource,
     InstanceResource,
     PhoneNumberResource,
-    Provider,
-    WaitError,
 )
 
 SETTLE = 3
