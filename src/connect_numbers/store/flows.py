@@ -37,8 +37,15 @@ def _flow(row: Any) -> ContactFlow:
 
 
 class SqlContactFlowRepository:
-    def __init__(self, connection: sa.Connection) -> None:
+    """With ``lock`` (write transactions), a flow is read ``FOR UPDATE`` on PostgreSQL.
+
+    An association, an edit and a deletion of one flow then run one after the other:
+    none writes from a flow another has changed or deleted meanwhile.
+    """
+
+    def __init__(self, connection: sa.Connection, *, lock: bool = False) -> None:
         self._db = connection
+        self._lock = lock and connection.dialect.name == "postgresql"
 
     def add(self, flow: ContactFlow) -> None:
         self._db.execute(sa.insert(contact_flows).values(_row(flow, _FLOW)))
@@ -52,6 +59,8 @@ class SqlContactFlowRepository:
             contact_flows.c.region == region,
             contact_flows.c.instance_id == instance_id,
         )
+        if self._lock:
+            query = query.with_for_update()
         row = self._db.execute(query).first()
         return _flow(row) if row is not None else None
 

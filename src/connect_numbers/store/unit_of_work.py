@@ -97,7 +97,7 @@ class SqlUnitOfWork:
         self.inventory = SqlInventoryRepository(connection)
         self.replicas = SqlReplicaRepository(connection)
         self.tdgs = SqlTdgRepository(connection, lock=self._write)
-        self.contact_flows = SqlContactFlowRepository(connection)
+        self.contact_flows = SqlContactFlowRepository(connection, lock=self._write)
         self.flow_associations = SqlFlowAssociationRepository(connection)
         self.source_numbers = SqlSourceNumberRepository(connection)
         self.instance_attributes = SqlInstanceAttributeRepository(connection)
