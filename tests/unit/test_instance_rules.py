@@ -14,27 +14,28 @@ from connect_numbers.domain.instance_attributes import (
     attribute_values,
     normalized_value,
 )
-from connect_numbers.domain.instances import new_instance
+from connect_numbers.domain.instances import Instance, new_instance
 
 MODEL_TYPES = (
     botocore.session.get_session().get_service_model("connect").shape_for("InstanceAttributeType")
 ).enum
 
 
-def desk(inbound: bool, outbound: bool) -> object:
+def desk(inbound: bool, outbound: bool) -> Instance:
     return new_instance(
         "000000000000", "us-east-1", "CONNECT_MANAGED", "desk", None, inbound, outbound, 0, 0
     )
 
 
 def test_every_attribute_type_of_the_model_has_a_value_in_the_model_order() -> None:
-    values = attribute_values(desk(True, False), {})  # type: ignore[arg-type]
+    values = attribute_values(desk(True, False), {}, MODEL_TYPES)
     assert list(values) == MODEL_TYPES
     assert set(DEFAULTS) == set(MODEL_TYPES) - {INBOUND_CALLS, OUTBOUND_CALLS}
 
 
 def test_the_call_flags_come_from_the_instance_and_the_rest_from_what_was_set() -> None:
-    values = attribute_values(desk(False, True), {"EARLY_MEDIA": "false"})  # type: ignore[arg-type]
+    stored = {"EARLY_MEDIA": "false"}
+    values = attribute_values(desk(False, True), stored, MODEL_TYPES)
     assert (values[INBOUND_CALLS], values[OUTBOUND_CALLS]) == ("false", "true")
     assert values["EARLY_MEDIA"] == "false"
     assert values["CONTACT_LENS"] == "true"

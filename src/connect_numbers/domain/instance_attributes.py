@@ -12,7 +12,7 @@ records them); every later attribute is an opt-in feature and starts off.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from .errors import InvalidParameter
 from .instances import Instance
@@ -51,14 +51,21 @@ def _text(flag: bool) -> str:
     return TRUE if flag else FALSE
 
 
-def attribute_values(instance: Instance, stored: Mapping[str, str]) -> dict[str, str]:
-    """Every attribute's value, in the model's order: the call flags, then the rest."""
-    values = {
+def attribute_values(
+    instance: Instance, stored: Mapping[str, str], types: Sequence[str]
+) -> dict[str, str]:
+    """The value of each of ``types`` (the model's enum, in its order).
+
+    A type this module does not know (a newer model's) is an opt-in feature: off
+    until it is set.
+    """
+    flags = {
         INBOUND_CALLS: _text(instance.inbound_calls_enabled),
         OUTBOUND_CALLS: _text(instance.outbound_calls_enabled),
     }
-    values.update({kind: stored.get(kind, default) for kind, default in DEFAULTS.items()})
-    return values
+    return {
+        kind: flags.get(kind) or stored.get(kind) or DEFAULTS.get(kind, FALSE) for kind in types
+    }
 
 
 def normalized_value(attribute_type: str, value: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..domain.analytics import ACTIVE, DataSetAssociation
-from ..protocol.model import operation
+from ..protocol.model import connect_model, operation
 from ..service import analytics, instance_attributes
 from ..service.context import Caller, Services
 from .errors import to_aws_error
@@ -22,6 +22,9 @@ __all__ = ["INSTANCE_HANDLERS"]
 
 Params = dict[str, Any]
 Output = dict[str, Any] | None
+
+# every attribute type, in the model's order
+ATTRIBUTE_TYPES: tuple[str, ...] = tuple(connect_model().shape_for("InstanceAttributeType").enum)
 
 
 def describe_instance_attribute(services: Services, caller: Caller, p: Params) -> Output:
@@ -39,7 +42,7 @@ def update_instance_attribute(services: Services, caller: Caller, p: Params) -> 
 
 def list_instance_attributes(services: Services, caller: Caller, p: Params) -> Output:
     page = instance_attributes.list_attributes(
-        services, caller, p["InstanceId"], p.get("MaxResults"), p.get("NextToken")
+        services, caller, p["InstanceId"], ATTRIBUTE_TYPES, p.get("MaxResults"), p.get("NextToken")
     )
     return {
         "Attributes": [{"AttributeType": k, "Value": v} for k, v in page.attributes],

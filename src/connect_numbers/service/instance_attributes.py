@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..domain.errors import InvalidParameter, InvalidRequest
@@ -44,9 +45,9 @@ def _active_instance(tx: Tx, caller: Caller, instance_id: str) -> Instance:
     return instance
 
 
-def _values(tx: Tx, caller: Caller, instance_id: str) -> dict[str, str]:
+def _values(tx: Tx, caller: Caller, instance_id: str, types: Sequence[str]) -> dict[str, str]:
     instance = _active_instance(tx, caller, instance_id)
-    return attribute_values(instance, tx.uow.instance_attributes.get(instance.id))
+    return attribute_values(instance, tx.uow.instance_attributes.get(instance.id), types)
 
 
 def describe_attribute(
@@ -54,20 +55,22 @@ def describe_attribute(
 ) -> str:
     """The attribute's value, ``"true"`` or ``"false"``."""
     with transaction(services, write=False) as tx:
-        return _values(tx, caller, instance_id)[attribute_type]
+        return _values(tx, caller, instance_id, [attribute_type])[attribute_type]
 
 
 def list_attributes(
     services: Services,
     caller: Caller,
     instance_id: str,
+    types: Sequence[str],
     max_results: int | None,
     next_token: str | None,
 ) -> AttributePage:
+    """The value of each of ``types`` (the model's attribute types), a page at a time."""
     limit = max_results or PAGE_SIZE
     after = decode_key("instance-attributes", next_token) if next_token else None
     with transaction(services, write=False) as tx:
-        values = list(_values(tx, caller, instance_id).items())
+        values = list(_values(tx, caller, instance_id, types).items())
     kinds = [kind for kind, _ in values]
     if after is not None and after not in kinds:
         raise InvalidParameter("The NextToken is not valid for this request")
