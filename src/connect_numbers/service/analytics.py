@@ -60,9 +60,9 @@ def _disassociate_one(
 ) -> DataSetAssociation:
     shares = tx.uow.data_set_associations
     found = shares.get(caller.region, instance_id, data_set_id, target)
-    if found is None:
+    # a concurrent disassociation may remove it between the read and the delete
+    if found is None or not shares.remove(caller.region, instance_id, data_set_id, target):
         raise NotFound(f"The data set {data_set_id} is not associated with account {target}")
-    shares.remove(caller.region, instance_id, data_set_id, target)
     return found
 
 

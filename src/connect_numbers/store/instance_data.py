@@ -69,14 +69,16 @@ class SqlDataSetAssociationRepository:
 
     def remove(
         self, region: str, instance_id: str, data_set_id: str, target_account_id: str
-    ) -> None:
-        self._db.execute(
+    ) -> bool:
+        """Delete the association; whether there was one."""
+        done = self._db.execute(
             sa.delete(shares).where(
                 *_scope(region, instance_id),
                 shares.c.data_set_id == data_set_id,
                 shares.c.target_account_id == target_account_id,
             )
         )
+        return bool(done.rowcount)
 
     def page(
         self,
