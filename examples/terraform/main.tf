@@ -72,8 +72,8 @@ resource "aws_connect_contact_flow" "welcome" {
   name         = "Welcome"
   description  = "Answers the main number"
   type         = "CONTACT_FLOW"
-  filename     = "welcome-flow.json"
-  content_hash = filebase64sha256("welcome-flow.json")
+  filename     = "${path.module}/welcome-flow.json"
+  content_hash = filebase64sha256("${path.module}/welcome-flow.json")
 }
 
 resource "aws_connect_phone_number_contact_flow_association" "main" {

@@ -94,13 +94,10 @@ class Apply:
             return (self.data if data else self.states)[(type_name, name)][attribute]
         if raw.startswith("${"):
             return None  # a function call the replays do not need (content_hash)
-        return unquoted(raw)
+        return unquoted(raw).replace("${path.module}", str(EXAMPLE))
 
     def config(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        config = {k: self.value(v) for k, v in arguments.items() if not k.startswith("__")}
-        if "filename" in config:
-            config["filename"] = str(EXAMPLE / config["filename"])
-        return config
+        return {k: self.value(v) for k, v in arguments.items() if not k.startswith("__")}
 
     def resources(self) -> list[tuple[str, str, Resource]]:
         return [
