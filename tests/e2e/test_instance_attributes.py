@@ -190,3 +190,23 @@ def test_a_next_token_of_another_listing_is_refused(connect: Any) -> None:
         with pytest.raises(ClientError) as raised:
             connect.list_instance_attributes(InstanceId=desk["Id"], NextToken=token)
         assert code_of(raised) == (400, "InvalidParameterException")
+
+
+def test_a_replica_shows_and_sets_the_instances_attributes(
+    connect_numbers: Any, connect: Any
+) -> None:
+    desk = new_instance(connect, "replicated")
+    connect.replicate_instance(InstanceId=desk["Id"], ReplicaRegion="us-west-2", ReplicaAlias="rw")
+    west = connect_numbers.client(region="us-west-2")
+    connect.update_instance_attribute(
+        InstanceId=desk["Id"], AttributeType="EARLY_MEDIA", Value="false"
+    )
+    assert value(west, desk, "EARLY_MEDIA") == "false"
+    west.update_instance_attribute(
+        InstanceId=desk["Id"], AttributeType="OUTBOUND_CALLS", Value="false"
+    )
+    assert value(connect, desk, "OUTBOUND_CALLS") == "false"
+    assert (
+        connect.describe_instance(InstanceId=desk["Id"])["Instance"]["OutboundCallsEnabled"]
+        is False
+    )
