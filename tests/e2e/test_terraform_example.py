@@ -171,3 +171,19 @@ def test_aws_endpoint_url_connect_reaches_connect_numbers_and_wins_over_the_glob
         aws_secret_access_key="test",
     )
     assert client.list_instances()["InstanceSummaryList"] == []
+
+
+def test_every_test_docs_terraform_md_names_exists() -> None:
+    """The table of replayed sequences in docs/terraform.md names tests that exist."""
+    text = (Path(__file__).parents[2] / "docs" / "terraform.md").read_text()
+    module = None
+    named: list[tuple[str, str]] = []
+    for found in re.finditer(r"`(?:tests/e2e/(test_\w+)\.py)?(?:::(test_\w+))?`", text):
+        module = found.group(1) or module
+        if found.group(2):
+            assert module is not None
+            named.append((module, found.group(2)))
+    assert len(named) >= 10
+    for module_name, test_name in named:
+        source = (Path(__file__).parent / f"{module_name}.py").read_text()
+        assert f"def {test_name}(" in source, f"{module_name}::{test_name}"
