@@ -38,6 +38,7 @@ from .flows import (
     SqlFlowAssociationRepository,
     SqlSourceNumberRepository,
 )
+from .instance_data import SqlDataSetAssociationRepository, SqlInstanceAttributeRepository
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -96,9 +97,11 @@ class SqlUnitOfWork:
         self.inventory = SqlInventoryRepository(connection)
         self.replicas = SqlReplicaRepository(connection)
         self.tdgs = SqlTdgRepository(connection, lock=self._write)
-        self.contact_flows = SqlContactFlowRepository(connection)
+        self.contact_flows = SqlContactFlowRepository(connection, lock=self._write)
         self.flow_associations = SqlFlowAssociationRepository(connection)
         self.source_numbers = SqlSourceNumberRepository(connection)
+        self.instance_attributes = SqlInstanceAttributeRepository(connection)
+        self.data_set_associations = SqlDataSetAssociationRepository(connection)
         return self
 
     def __exit__(
