@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import click
 
+from .. import __version__
 from ._cli_support import call as _call
 from .cli_accounts import accounts
 from .cli_sources import source_numbers
@@ -28,7 +29,14 @@ def parse_duration(text: str) -> float:
     return float(found[1]) * _UNITS[found[2] or "s"]
 
 
+class StartupFailure(click.ClickException):
+    """``serve`` cannot start: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
 @click.group()
+@click.version_option(__version__, prog_name="connect-numbers", message="%(prog)s %(version)s")
 @click.option(
     "--endpoint",
     envvar="CONNECT_NUMBERS_ENDPOINT",
@@ -60,8 +68,9 @@ def main(endpoint: str, admin_token: str | None) -> None:
     "--db",
     envvar="CONNECT_NUMBERS_DB",
     default="",
-    help="sqlite:///path.db or postgresql://user@host/db  [default: a SQLite file "
-    "in the user's data directory]",
+    help="sqlite:///path.db, or postgresql://user:password@host/db (postgres:// too)  "
+    "[default: one SQLite file in the user's data directory, shared by every server "
+    "of this user]",
 )
 @click.option(
     "--synchronous",
@@ -76,6 +85,22 @@ def main(endpoint: str, admin_token: str | None) -> None:
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
     show_default=True,
+    help="Least severe level logged; the access log (connect_numbers.access) is at info.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per record; json: one JSON object per line.",
+)
+@click.option(
+    "--admin-token",
+    "serve_admin_token",
+    envvar="CONNECT_NUMBERS_ADMIN_TOKEN",
+    default=None,
+    help="Bearer token the admin API requires (needed off loopback).  "
+    "[env: CONNECT_NUMBERS_ADMIN_TOKEN]",
 )
 @click.pass_context
 def serve_command(
@@ -86,6 +111,8 @@ def serve_command(
     synchronous: str,
     workers: int,
     log_level: str,
+    log_format: str,
+    serve_admin_token: str | None,
 ) -> None:
     """Start the server (Connect's API, and the admin API under /_connect-numbers/).
 
@@ -93,7 +120,8 @@ def serve_command(
     Examples:
       connect-numbers serve
       connect-numbers serve --port 4591 --db sqlite:///./numbers.db
-      CONNECT_NUMBERS_ADMIN_TOKEN=s3cret connect-numbers serve --host 0.0.0.0
+      connect-numbers serve --host 0.0.0.0 --admin-token s3cret
+      connect-numbers serve --db postgresql://user:password@db.internal/connect_numbers
     """
     from .server import ServerSettings, StartupError, serve  # the admin commands need none of it
 
@@ -101,15 +129,16 @@ def serve_command(
         host=host,
         port=port,
         db=db,
-        admin_token=ctx.find_root().params["admin_token"],
+        admin_token=serve_admin_token or ctx.find_root().params["admin_token"],
         synchronous=synchronous,
         log_level=log_level,
         workers=workers,
+        log_format=log_format,
     )
     try:
         serve(settings)
     except StartupError as error:
-        raise click.ClickException(str(error)) from None
+        raise StartupFailure(str(error)) from None
 
 
 @main.group()
