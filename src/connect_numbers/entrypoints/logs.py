@@ -72,6 +72,7 @@ def log_config(level: str = "info", style: str = "text") -> dict[str, Any]:
     formatter = {"text": TextFormatter, "json": JsonFormatter}[style]
     level = level.upper()
     inherit = {"level": level, "handlers": [], "propagate": True}
+    quiet = {**inherit, "level": "DEBUG" if level == "DEBUG" else "WARNING"}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -84,7 +85,10 @@ def log_config(level: str = "info", style: str = "text") -> dict[str, Any]:
             }
         },
         "root": {"level": level, "handlers": ["stderr"]},
-        "loggers": {name: dict(inherit) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+        "loggers": {
+            **{name: dict(inherit) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+            "alembic": quiet,  # its migration steps, but for debugging
+        },
     }
 
 
