@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from processes import only_in_the_sqlite_pass, postgres_cluster
 
 USER_TESTS = textwrap.dedent(
