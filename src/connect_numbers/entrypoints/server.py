@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import ipaddress
 import logging
-import logging.config
 import os
 import time
 from dataclasses import dataclass, fields
@@ -23,6 +22,7 @@ from ..store.engine import default_database_url
 from ..store.unit_of_work import SqlUnitOfWorkFactory
 from .admin import AdminApi
 from .asgi import ConnectNumbersApp
+from .logs import configure as configure_logging
 from .logs import log_config
 from .pipeline import Pipeline
 from .startup import StartupError, check_port_free, check_port_range, open_database, shown_url
@@ -136,7 +136,7 @@ def serve(settings: ServerSettings) -> None:
     Every mistake in the settings, the port or the database raises StartupError
     before anything is served (and, for the port, before the database is touched).
     """
-    logging.config.dictConfig(log_config(settings.log_level, settings.log_format))
+    configure_logging(settings.log_level, settings.log_format)
     settings.check()
     check_port_free(settings.host, settings.port)
     common: dict[str, Any] = {
