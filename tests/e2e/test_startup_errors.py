@@ -59,6 +59,7 @@ def assert_one_line_error(done: subprocess.CompletedProcess[str], *expected: str
         (["--db", "not a url"], "--db 'not a url' is not a database URL: use sqlite:///"),
         (["--db", "mysql://user@localhost/db"], "mysql is not supported: use sqlite:///"),
         (["--db", "sqlite:///:memory:"], "names no file"),
+        (["--db", "postgresql+asyncpg://u@localhost/db"], "the driver asyncpg is not supported"),
         (["--db", "sqlite:////proc/no-such-folder/x.db"], "cannot create the SQLite database"),
     ],
 )

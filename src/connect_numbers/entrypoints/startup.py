@@ -88,6 +88,11 @@ def _check_url(url: str) -> None:
         raise StartupError(
             f"--db {shown_url(url)}: {parsed.get_backend_name()} is not supported: {_SUPPORTED}"
         )
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise StartupError(
+            f"--db {shown_url(url)}: the driver {parsed.get_driver_name()} is not supported: "
+            f"{_SUPPORTED}"
+        )
     if parsed.get_backend_name() == "sqlite" and sqlite_path(url) is None:
         raise StartupError(
             f"--db {url} names no file: give the SQLite database one (sqlite:///path.db); an "
