@@ -35,6 +35,17 @@ class StartupFailure(click.ClickException):
     exit_code = 2
 
 
+class _ServeCommand(click.Command):
+    """``serve``, whose option mistakes (``--port abc``) are one line too, not a usage text."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            message = " ".join(error.format_message().split())
+            raise StartupFailure(f"{message} (see connect-numbers serve --help)") from None
+
+
 @click.group()
 @click.version_option(__version__, prog_name="connect-numbers", message="%(prog)s %(version)s")
 @click.option(
@@ -61,7 +72,7 @@ def main(endpoint: str, admin_token: str | None) -> None:
     """
 
 
-@main.command("serve")
+@main.command("serve", cls=_ServeCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=4590, show_default=True, type=int, help="Port to listen on.")
 @click.option(
