@@ -14,14 +14,17 @@ import uvicorn
 
 from ..domain.inventory import SyntheticInventory
 from ..protocol.model import connect_model
-from ..service.admin import read_config
 from ..service.context import Services
 from ..service.credentials import KeyRing
 from ..store.engine import create_engine, default_database_url, migrate
 from ..store.unit_of_work import SqlUnitOfWorkFactory
 from .admin import AdminApi
 from .asgi import ConnectNumbersApp
+from .faults import FaultStep
+from .metrics import Metrics
+from .metrics_files import metrics_directory
 from .pipeline import Pipeline
+from .shared_state import SharedState
 from .throttling import Throttle
 
 __all__ = [
@@ -104,9 +107,16 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
             return unit.access_keys.get(access_key_id)
 
     keys = KeyRing(load_key, allow_local_key=settings.loopback)
-    throttle = Throttle(lambda: read_config(services).throttling)
-    pipeline = Pipeline(services, keys, throttle)
-    admin = AdminApi(services, settings.admin_token, keys=keys, throttle=throttle)
+    metrics = Metrics(services)
+    pipeline = Pipeline(
+        services,
+        keys,
+        Throttle.shared(services),
+        shared=SharedState(services),
+        faults=FaultStep(services, metrics),
+        metrics=metrics,
+    )
+    admin = AdminApi(services, settings.admin_token, keys=keys, metrics=metrics)
     return ConnectNumbersApp(pipeline, admin)
 
 
@@ -149,12 +159,13 @@ def serve(settings: ServerSettings) -> None:
     if settings.workers > 1:
         migrate(create_engine(settings.database_url, synchronous=settings.synchronous))
         os.environ.update(settings.to_environment())
-        uvicorn.run(
-            "connect_numbers.entrypoints.server:app_from_environment",
-            factory=True,
-            workers=settings.workers,
-            **common,
-        )
+        with metrics_directory():  # the workers' metrics files, emptied at start
+            uvicorn.run(
+                "connect_numbers.entrypoints.server:app_from_environment",
+                factory=True,
+                workers=settings.workers,
+                **common,
+            )
     else:
         app = build_app(settings)
         freeze_startup_objects()

@@ -15,10 +15,12 @@ from ..domain.config import Config
 from ..domain.contact_flows import ContactFlow, FlowAssociation
 from ..domain.cooldown import Release
 from ..domain.events import Event
+from ..domain.faults import FaultRule
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
 from ..domain.source_numbers import SourceNumber
+from ..domain.throttle import TokenBucket
 from ..domain.traffic import Replica, TrafficDistributionGroup
 
 __all__ = [
@@ -26,7 +28,9 @@ __all__ = [
     "AccountRepository",
     "ContactFlowRepository",
     "EventRepository",
+    "FaultRepository",
     "FlowAssociationRepository",
+    "GaugeRepository",
     "IdempotencyRepository",
     "InstanceRepository",
     "InventoryRepository",
@@ -38,6 +42,7 @@ __all__ = [
     "SourceNumberRepository",
     "TagRepository",
     "TdgRepository",
+    "ThrottleRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]
@@ -192,6 +197,25 @@ class SourceNumberRepository(Protocol):
     def remove(self, source_id: str) -> None: ...
 
 
+class FaultRepository(Protocol):
+    def add(self, rule: FaultRule, now: float) -> None: ...
+    def all(self) -> list[FaultRule]: ...
+    def remove(self, rule_id: str) -> bool: ...
+    def clear(self) -> int: ...
+    def see(self, rule_id: str) -> int | None: ...
+    def hit(self, rule_id: str) -> bool: ...
+
+
+class ThrottleRepository(Protocol):
+    def get(self, account_id: str, region: str, operation: str) -> TokenBucket | None: ...
+    def put(self, account_id: str, region: str, operation: str, bucket: TokenBucket) -> None: ...
+
+
+class GaugeRepository(Protocol):
+    def numbers_by_status(self, now: float) -> list[tuple[str, str, str, int]]: ...
+    def churn(self, since: float) -> list[tuple[str, str, int, int]]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction; it rolls back unless ``commit()`` is called."""
 
@@ -227,6 +251,12 @@ class UnitOfWork(Protocol):
     def flow_associations(self) -> FlowAssociationRepository: ...
     @property
     def source_numbers(self) -> SourceNumberRepository: ...
+    @property
+    def faults(self) -> FaultRepository: ...
+    @property
+    def throttle(self) -> ThrottleRepository: ...
+    @property
+    def gauges(self) -> GaugeRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
@@ -241,3 +271,4 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool) -> UnitOfWork: ...
+    def state_version(self) -> int: ...

@@ -1,0 +1,42 @@
+"""What every server process keeps of the shared state, current at every request.
+
+The throttling settings and the fault rules change only through the admin API,
+which bumps the database's state version in the same transaction. Each request
+reads that version (one primary-key read outside any transaction) and reloads
+what the process keeps only when it moved: a change answered by the admin API
+on any process or node applies from the next request everywhere, and an idle
+rule table costs one small read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain.config import Throttling
+from ..domain.faults import FaultRule
+from ..service.context import Services
+from ..service.faults import shared_settings
+
+__all__ = ["SharedState", "Snapshot"]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    version: int
+    throttling: Throttling
+    faults: tuple[FaultRule, ...]
+
+
+class SharedState:
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        self._snapshot: Snapshot | None = None
+
+    def current(self) -> Snapshot:
+        """The settings as of now: reloaded if the version moved since the last request."""
+        version = self._services.uow.state_version()
+        snapshot = self._snapshot
+        if snapshot is None or snapshot.version != version:
+            throttling, rules = shared_settings(self._services)
+            snapshot = self._snapshot = Snapshot(version, throttling, tuple(rules))
+        return snapshot
