@@ -30,7 +30,7 @@ def test_two_injected_throttles_are_retried_away_by_standard_retries(connect_num
     connect = connect_numbers.client()
     instance = new_instance(connect, "retries")
     (number,) = available(connect, instance)
-    patient = connect_numbers.client(retries={"mode": "standard", "max_attempts": 3})
+    patient = connect_numbers.client(retries={"mode": "standard"})  # 3 attempts in all
     with connect_numbers.fault("ClaimPhoneNumber", error="ThrottlingException", count=2) as rule:
         claimed = claim(patient, instance, number)
         assert claimed["ResponseMetadata"]["RetryAttempts"] == 2
@@ -45,12 +45,18 @@ def test_without_retries_the_injected_throttle_is_the_callers_error(connect_numb
     instance = new_instance(connect, "no-retries")
     (number,) = available(connect, instance)
     with connect_numbers.fault("ClaimPhoneNumber", error="ThrottlingException", count=2):
+        # botocore's max_attempts counts retries: one retry, throttled too
         impatient = connect_numbers.client(retries={"mode": "standard", "max_attempts": 1})
         with pytest.raises(ClientError) as raised:
             claim(impatient, instance, number)
     error = raised.value.response
     assert error["Error"]["Code"] == "ThrottlingException"
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 429
+    assert error["ResponseMetadata"]["RetryAttempts"] == 1
+    with connect_numbers.fault("ClaimPhoneNumber", error="ThrottlingException", count=1):
+        single = connect_numbers.client(retries={"mode": "adaptive", "total_max_attempts": 1})
+        with pytest.raises(ClientError, match="ThrottlingException"):
+            claim(single, instance, number)
     assert (
         connect.list_phone_numbers_v2(TargetArn=instance["Arn"])["ListPhoneNumbersSummaryList"]
         == []

@@ -12,6 +12,7 @@ import click
 
 from ._cli_support import call as _call
 from .cli_accounts import accounts
+from .cli_faults import faults
 from .cli_sources import source_numbers
 
 __all__ = ["main", "parse_duration"]
@@ -385,6 +386,7 @@ def reset(ctx: click.Context) -> None:
 
 main.add_command(accounts)
 main.add_command(source_numbers)
+main.add_command(faults)
 
 
 if __name__ == "__main__":  # pragma: no cover
