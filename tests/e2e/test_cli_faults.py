@@ -28,7 +28,7 @@ def test_faults_add_list_remove_and_clear(connect_numbers: Any) -> None:
         endpoint, "faults", "add", "*", "--latency-ms", "1", "--probability", "0.5", "--seed", "3"
     )
     listed = answer(endpoint, "faults", "list")["faults"]
-    assert [rule["id"] for rule in listed][0] == added["id"]
+    assert [rule["id"] for rule in listed] == [added["id"], listed[1]["id"]]
     assert listed[1] == {**listed[1], "operation": "*", "probability": 0.5, "seed": 3}
     assert answer(endpoint, "faults", "remove", added["id"]) == {}
     assert len(answer(endpoint, "faults", "list")["faults"]) == 1

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
     Histogram,
@@ -27,6 +26,7 @@ from prometheus_client import (
     values,
 )
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.registry import Collector
 
 from .. import __version__
@@ -90,7 +90,10 @@ class Metrics:
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry, path=self._directory)  # type: ignore[no-untyped-call]
             self._register_scrape_time(registry, process=False)
-        return Response(200, generate_latest(registry), [("Content-Type", CONTENT_TYPE_LATEST)])
+        # the text format every Prometheus version reads (what generate_latest writes)
+        return Response(
+            200, generate_latest(registry), [("Content-Type", CONTENT_TYPE_PLAIN_0_0_4)]
+        )
 
     def _register_scrape_time(self, registry: CollectorRegistry, *, process: bool = True) -> None:
         if process and self._directory is None:
