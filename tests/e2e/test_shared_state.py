@@ -16,7 +16,14 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from processes import ServerProcess, Signed, only_in_the_sqlite_pass, postgres_url, start_all
+from processes import (
+    ServerProcess,
+    Signed,
+    new_account,
+    only_in_the_sqlite_pass,
+    postgres_url,
+    start_all,
+)
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +149,21 @@ def test_every_scrape_counts_the_requests_of_all_workers(servers: list[ServerPro
         assert requests_counted(first.endpoint, operation) == before[0] + 12
     if last is not first:
         assert requests_counted(last.endpoint, operation) == before[1]
+
+
+def test_a_revoked_key_is_refused_from_the_next_request_everywhere(
+    servers: list[ServerProcess],
+) -> None:
+    key_id, secret = new_account(servers[0].endpoint, "444444444444")
+
+    def answered(count: int) -> Counter[int]:
+        found: Counter[int] = Counter()
+        for i in range(count):  # new connections: every worker and node caches the key
+            client = Signed(servers[(i + 1) % len(servers)].endpoint, key_id, secret)
+            found[client.send("GET", "/instance").status_code] += 1
+            client.close()
+        return found
+
+    assert answered(8) == {200: 8}
+    servers[0].admin("DELETE", f"accounts/444444444444/keys/{key_id}")
+    assert answered(8) == {403: 8}

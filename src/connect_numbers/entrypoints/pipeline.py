@@ -3,10 +3,10 @@
 The steps, in order (each a small method below):
 
 1. ``_route``        raw method and path -> Connect operation (404 if none)
-2. ``_authenticate`` SigV4 against stored credentials -> the caller (403)
-3. ``_handler``      the operation must be implemented here (400 naming it)
-4. shared state     one read tells whether this process's throttling settings and
-                     fault rules are current (entrypoints/shared_state.py)
+2. shared state     one read tells whether this process's cached keys, throttling
+                     settings and fault rules are current (entrypoints/shared_state.py)
+3. ``_authenticate`` SigV4 against stored credentials -> the caller (403)
+4. ``_handler``      the operation must be implemented here (400 naming it)
 5. throttle         a token bucket per account, region and operation (429)
 6. ``_parameters``   members read from path, query, headers and body, every
                      modeled constraint checked (400)
@@ -126,10 +126,10 @@ class Pipeline:
         request = exchange.request
         name, labels = self._route(request)
         exchange.operation = name
+        shared = self.shared.current()
         caller, credential = self._authenticate(request, exchange)
         op = operation(name)
         handler = self._handler(name)
-        shared = self.shared.current()
         throttling = shared.throttling
         self._guarded(
             op, lambda: self.throttle.check(throttling, caller.account_id, caller.region, name)

@@ -112,7 +112,7 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
         services,
         keys,
         Throttle.shared(services),
-        shared=SharedState(services),
+        shared=SharedState(services, on_change=keys.forget),
         faults=FaultStep(services, metrics),
         metrics=metrics,
     )

@@ -1,15 +1,16 @@
 """What every server process keeps of the shared state, current at every request.
 
-The throttling settings and the fault rules change only through the admin API,
-which bumps the database's state version in the same transaction. Each request
-reads that version (one primary-key read outside any transaction) and reloads
-what the process keeps only when it moved: a change answered by the admin API
-on any process or node applies from the next request everywhere, and an idle
-rule table costs one small read.
+The throttling settings, the fault rules and the access keys change only through
+the admin API, which bumps the database's state version in the same transaction.
+Each request reads that version (one primary-key read outside any transaction)
+and reloads what the process keeps only when it moved (and empties the key
+cache): a change answered by the admin API on any process or node applies from
+the next request everywhere, and an idle rule table costs one small read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..domain.config import Throttling
@@ -28,8 +29,9 @@ class Snapshot:
 
 
 class SharedState:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, *, on_change: Callable[[], None] = lambda: None) -> None:
         self._services = services
+        self._on_change = on_change
         self._snapshot: Snapshot | None = None
 
     def current(self) -> Snapshot:
@@ -37,6 +39,7 @@ class SharedState:
         version = self._services.uow.state_version()
         snapshot = self._snapshot
         if snapshot is None or snapshot.version != version:
+            self._on_change()
             throttling, rules = shared_settings(self._services)
             snapshot = self._snapshot = Snapshot(version, throttling, tuple(rules))
         return snapshot

@@ -326,6 +326,7 @@ class SqlAccessKeyRepository:
                 revoked_at=None,
             )
         )
+        bump_version(self._db)  # every process forgets the unknown key it may have cached
 
     def for_account(self, account_id: str) -> list[tuple[Credential, float, float | None]]:
         """The account's keys with when each was created and revoked."""
@@ -346,6 +347,7 @@ class SqlAccessKeyRepository:
             )
             .values(revoked_at=now)
         )
+        bump_version(self._db)  # every process forgets the key at its next request
         return bool(done.rowcount)
 
 
