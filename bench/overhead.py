@@ -35,7 +35,7 @@ Timing = dict[str, float]
 
 
 class _NoMetrics:
-    def observe(self, operation: str, code: str, seconds: float) -> None:
+    def observe(self, operation: str, code: str, seconds: float, churn: bool = False) -> None:
         pass
 
 

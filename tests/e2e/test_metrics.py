@@ -114,3 +114,22 @@ def test_the_library_metrics_and_the_build_info_are_there(connect_numbers: Any) 
     found = scrape(connect_numbers.endpoint)
     names = {name for name, _ in found}
     assert {"process_cpu_seconds_total", "python_info", "connect_numbers_build_info"} <= names
+
+
+def test_claims_refused_by_the_churn_rule_are_counted_apart(connect_numbers: Any) -> None:
+    connect = connect_numbers.client()
+    set_quota(connect_numbers, 1)  # 2 releases in the window refuse claims
+    instance = new_instance(connect, "churn")
+    numbers = available(connect, instance, 4)
+    name = "connect_numbers_churn_refusals_total"
+    before = value(scrape(connect_numbers.endpoint), name, operation="ClaimPhoneNumber") or 0
+    for number in numbers[:2]:
+        claimed = connect.claim_phone_number(TargetArn=instance["Arn"], PhoneNumber=number)
+        with pytest.raises(ClientError, match="not available"):  # refused, not by churn
+            connect.claim_phone_number(TargetArn=instance["Arn"], PhoneNumber=number)
+        connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    for _ in range(2):
+        with pytest.raises(ClientError, match="claim limit exceeded"):
+            connect.claim_phone_number(TargetArn=instance["Arn"], PhoneNumber=numbers[2])
+    found = scrape(connect_numbers.endpoint)
+    assert (value(found, name, operation="ClaimPhoneNumber") or 0) - before == 2

@@ -67,11 +67,18 @@ class Metrics:
             ["operation", "kind"],
             registry=own,
         )
+        self.churn_refusals = Counter(
+            "connect_numbers_churn_refusals",
+            "Claims and imports refused by the churn rule, by operation",
+            ["operation"],
+            registry=own,
+        )
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self._register_scrape_time(self._registry)
 
-    def observe(self, operation: str, code: str, seconds: float) -> None:
-        """Count one answered request and its duration."""
+    def observe(self, operation: str, code: str, seconds: float, churn: bool = False) -> None:
+        """Count one answered request and its duration (and whether the churn rule
+        refused it)."""
         key = (operation, code)
         children = self._children.get(key)
         if children is None:
@@ -79,6 +86,8 @@ class Metrics:
             self._children[key] = children
         children[0].inc()
         children[1].observe(seconds)
+        if churn:
+            self.churn_refusals.labels(operation).inc()
 
     def fault(self, operation: str, kind: str) -> None:
         self.faults.labels(operation, kind).inc()

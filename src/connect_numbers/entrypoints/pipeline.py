@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from botocore.model import OperationModel
 
 from ..domain.accounts import Credential
-from ..domain.errors import DomainError
+from ..domain.errors import ChurnLimited, DomainError
 from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
 from ..protocol.model import known_regions, operation
@@ -81,6 +81,7 @@ class _Exchange:
     account_id: str = "-"
     principal: str = "-"
     delay: float = 0.0  # seconds an injected latency holds the answer
+    churn_limited: bool = False  # refused by the churn rule
 
 
 class Pipeline:
@@ -108,6 +109,7 @@ class Pipeline:
             response = self._answer(exchange)
         except (AwsError, FrontDoorError) as error:
             response = error_response(error.code, error.status, error.body(), exchange.request_id)
+            exchange.churn_limited = isinstance(error.__cause__, ChurnLimited)
         except Exception:
             log.exception("request %s failed", exchange.request_id)
             internal = AwsError(
@@ -203,14 +205,14 @@ class Pipeline:
     def _measure(self, exchange: _Exchange, response: Response) -> None:
         code = "OK" if response.status < 400 else _error_type(response)
         seconds = time.perf_counter() - exchange.started + exchange.delay
-        self.metrics.observe(exchange.operation, code, seconds)
+        self.metrics.observe(exchange.operation, code, seconds, exchange.churn_limited)
 
     def _guarded(self, op: OperationModel, step: Callable[[], Result]) -> Result:
         """Run one step; a domain error becomes the operation's modeled error."""
         try:
             return step()
         except DomainError as error:
-            raise to_aws_error(error, op) from None
+            raise to_aws_error(error, op) from error  # the cause tells the metrics why
 
 
 def new_request_id() -> str:
