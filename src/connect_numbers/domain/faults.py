@@ -154,8 +154,7 @@ def chosen(probability: float | None, seed: int | None, position: int | None) ->
 
 def failure_message(rule: FaultRule) -> str:
     """The FAILED status message of a number an outcome rule settled."""
-    reason = rule.spec.error.message if rule.spec.error and rule.spec.error.message else None
-    return f"Failed by fault rule {rule.id}" + (f": {reason}" if reason else "")
+    return f"Failed by fault rule {rule.id}"
 
 
 def parse_rule(document: Any, catalog: Catalog, regions: frozenset[str]) -> FaultSpec:
