@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,3 +71,26 @@ def test_a_bad_rule_or_a_missing_one_is_one_line_and_exit_1(connect_numbers: Any
     assert missing.returncode == 1
     assert "404" in missing.stderr
     assert answer(endpoint, "faults", "list") == {"faults": []}
+
+
+def test_the_commands_of_the_faults_page_run_as_written(connect_numbers: Any) -> None:
+    page = (Path(__file__).parents[2] / "docs" / "faults.md").read_text()
+    block = page.split("## From the command line", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line) for line in block.strip().splitlines()]
+    assert len(commands) == 7
+    added = []
+    for command in commands:
+        assert command[:2] == ["connect-numbers", "faults"]
+        args = command[2:]
+        if args[0] == "remove":
+            args = ["remove", added[0]["id"]]
+        done = answer(connect_numbers.endpoint, "faults", *args)
+        if args[0] == "add":
+            added.append(done)
+    assert [rule["operation"] for rule in added] == [
+        "ClaimPhoneNumber",
+        "*",
+        "ClaimPhoneNumber",
+        "DescribePhoneNumber",
+    ]
+    assert answer(connect_numbers.endpoint, "faults", "list") == {"faults": []}
