@@ -167,3 +167,23 @@ def test_a_revoked_key_is_refused_from_the_next_request_everywhere(
     assert answered(8) == {200: 8}
     servers[0].admin("DELETE", f"accounts/444444444444/keys/{key_id}")
     assert answered(8) == {403: 8}
+
+
+def test_concurrent_requests_share_one_bucket_exactly(servers: list[ServerProcess]) -> None:
+    settings = {"enabled": True, "rate": 0.001, "burst": 10}
+    servers[0].admin("PUT", "config", {"throttling": settings})
+    seen: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def hammer(offset: int) -> None:
+        for i in range(5):
+            status = list_instances(servers, offset + i).status_code
+            with lock:
+                seen[status] += 1
+
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {200: 10, 429: 30}
