@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from connect_numbers.domain.config import Throttling
 from connect_numbers.domain.faults import FaultRule, FaultSpec
 from connect_numbers.entrypoints.faults import FaultStep
 from connect_numbers.entrypoints.pipeline import HttpRequest, Pipeline
@@ -113,6 +114,16 @@ def _throttling(app: Any, handle: Callable[[], Any], count: int, rounds: int) ->
     ).encode()
     admin.handle("PUT", "/_connect-numbers/config", {}, body)
     found = {"request with throttling on (shared bucket)": _timed(handle, count, rounds)}
+    throttle, on = app.pipeline.throttle, Throttling(True, 1e9, 1_000_000_000)
+    found["throttling step alone, on"] = _timed(
+        lambda: throttle.check(on, "000000000000", "us-east-1", "ListInstances"), count, rounds
+    )
+    off_settings = Throttling(False, 2, 5)
+    found["throttling step alone, off"] = _timed(
+        lambda: throttle.check(off_settings, "000000000000", "us-east-1", "ListInstances"),
+        count,
+        rounds,
+    )
     off = json.dumps({"throttling": {"enabled": False}}).encode()
     admin.handle("PUT", "/_connect-numbers/config", {}, off)
     return found

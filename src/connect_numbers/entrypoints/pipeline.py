@@ -37,6 +37,7 @@ from botocore.model import OperationModel
 
 from ..domain.accounts import Credential
 from ..domain.errors import ChurnLimited, DomainError
+from ..domain.faults import FaultRule
 from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
 from ..protocol.model import known_regions, operation
@@ -192,7 +193,11 @@ class Pipeline:
         return params
 
     def _inject(
-        self, exchange: _Exchange, rules: tuple[Any, ...], caller: Caller, params: dict[str, Any]
+        self,
+        exchange: _Exchange,
+        rules: tuple[FaultRule, ...],
+        caller: Caller,
+        params: dict[str, Any],
     ) -> Caller:
         """Apply the fault rules: raise the injected error, note the delay; the caller
         the use case sees (it carries an injected FAILED outcome)."""
