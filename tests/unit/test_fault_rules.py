@@ -14,7 +14,7 @@ from connect_numbers.domain.faults import (
     FaultSpec,
     chosen,
     failure_message,
-    first_match,
+    in_scope,
     parse_rule,
 )
 
@@ -148,7 +148,7 @@ def test_matching_follows_operation_account_and_region_in_the_order_added() -> N
         FaultRule("d", FaultSpec("ClaimPhoneNumber", outcome="FAILED")),
         FaultRule("e", FaultSpec("*", latency_ms=1)),
     ]
-    ids = lambda *request: [r.id for r in first_match(rules, *request)]  # noqa: E731
+    ids = lambda *request: [r.id for r in in_scope(rules, *request)]  # noqa: E731
     assert ids("ListInstances", "000000000000", "us-east-1") == ["a", "e"]
     assert ids("ListInstances", "111111111111", "us-west-2") == ["a", "b", "c", "e"]
     assert ids("ClaimPhoneNumber", "000000000000", "us-east-1") == ["d", "e"]

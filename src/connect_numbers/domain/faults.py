@@ -30,7 +30,7 @@ __all__ = [
     "FaultSpec",
     "chosen",
     "failure_message",
-    "first_match",
+    "in_scope",
     "parse_rule",
 ]
 
@@ -135,7 +135,7 @@ class FaultRule:
         )
 
 
-def first_match(
+def in_scope(
     rules: list[FaultRule], operation: str, account_id: str, region: str
 ) -> list[FaultRule]:
     """The rules in scope for a request, in the order they were added."""

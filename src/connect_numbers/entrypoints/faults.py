@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from ..domain.faults import Catalog, FaultRule, first_match
+from ..domain.faults import Catalog, FaultRule, in_scope
 from ..protocol.errors import AwsError, FrontDoorError
 from ..protocol.model import known_regions, operation
 from ..protocol.serializer import Response
@@ -36,6 +36,8 @@ _MESSAGES = {
     "ThrottlingException": "Rate exceeded",
     "ServiceUnavailableException": "Service Unavailable",
 }
+# answered by AWS's front door, outside Connect's model: a lower-case "message" body
+_FRONT_DOOR = frozenset({"ServiceUnavailableException"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,7 @@ class FaultStep:
         self, rules: Sequence[FaultRule], name: str, caller: Caller, params: dict[str, Any]
     ) -> FaultRule | None:
         named: list[str | None] = []  # the request's phone number, looked up once if needed
-        for rule in first_match(list(rules), name, caller.account_id, caller.region):
+        for rule in in_scope(list(rules), name, caller.account_id, caller.region):
             if rule.spec.phone_number is not None:
                 if not named:
                     named.append(faults.phone_number_named(self._services, caller, params))
@@ -103,7 +105,7 @@ def _error(rule: FaultRule, caller: Caller) -> Exception | None:
     message = error.message or _MESSAGES.get(error.code)
     if message is None:  # InternalServiceException, as the pipeline words a real one
         message = f"Request processing failed (request id {caller.request_id})"
-    if error.code in ("ServiceUnavailableException",):
+    if error.code in _FRONT_DOOR:
         return FrontDoorError(error.code, error.status, message)
     return AwsError(error.code, message)
 
