@@ -296,3 +296,23 @@ def test_a_rule_that_is_not_an_object_is_refused(connect_numbers: Any) -> None:
         answer = httpx.post(f"{connect_numbers.endpoint}{ADMIN}", content=body, timeout=10)
         assert answer.status_code == 400
     assert connect_numbers.faults() == []
+
+
+def test_an_import_of_the_named_source_number_settles_failed(connect_numbers: Any) -> None:
+    connect = connect_numbers.client()
+    desk = new_instance(connect, "imports")
+    arns = []
+    for e164 in ("+12062345600", "+12062345601"):
+        body = {"account_id": "000000000000", "region": "us-east-1", "phone_number": e164}
+        arns.append(connect_numbers.admin("POST", "source-numbers", body)["arn"])
+    rule = {"outcome": "FAILED", "phone_number": "+12062345601"}
+    with connect_numbers.fault("ImportPhoneNumber", **rule) as created:
+        kept, failed = (
+            connect.import_phone_number(InstanceId=desk["Id"], SourcePhoneNumberArn=arn)
+            for arn in arns
+        )
+    assert describe(connect, kept["PhoneNumberId"])["PhoneNumberStatus"]["Status"] == "CLAIMED"
+    status = describe(connect, failed["PhoneNumberId"])["PhoneNumberStatus"]
+    assert status == {"Status": "FAILED", "Message": f"Failed by fault rule {created['id']}"}
+    events = connect_numbers.admin("GET", "numbers/+12062345601/history")["events"]
+    assert [e["event"] for e in events] == ["IMPORT", "FAIL"]
