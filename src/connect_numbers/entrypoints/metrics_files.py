@@ -22,9 +22,14 @@ _ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 @contextmanager
-def metrics_directory() -> Iterator[Path]:
-    """Set ``PROMETHEUS_MULTIPROC_DIR`` for the workers started in the block."""
+def metrics_directory(*, only_if_set: bool = False) -> Iterator[Path | None]:
+    """Set ``PROMETHEUS_MULTIPROC_DIR`` for the workers started in the block (with
+    ``only_if_set``, only empty it if it is set: a single process keeps its metrics in
+    memory unless told otherwise)."""
     given = os.environ.get(_ENV)
+    if only_if_set and not given:
+        yield None
+        return
     folder = Path(given) if given else Path(tempfile.mkdtemp(prefix="connect-numbers-metrics-"))
     folder.mkdir(parents=True, exist_ok=True)
     for leftover in folder.glob("*.db"):
@@ -34,4 +39,5 @@ def metrics_directory() -> Iterator[Path]:
         yield folder
     finally:
         if not given:
+            os.environ.pop(_ENV, None)
             shutil.rmtree(folder, ignore_errors=True)

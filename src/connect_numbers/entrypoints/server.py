@@ -169,4 +169,5 @@ def serve(settings: ServerSettings) -> None:
     else:
         app = build_app(settings)
         freeze_startup_objects()
-        uvicorn.run(app, **common)
+        with metrics_directory(only_if_set=True):  # a set directory is emptied all the same
+            uvicorn.run(app, **common)
