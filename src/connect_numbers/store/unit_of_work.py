@@ -32,12 +32,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import Contention
 from ..domain.idempotency import IdempotencyRecord
-from ._fast import on_driver
+from ._fast import dbapi_connection, on_driver
+from .faults import SqlFaultRepository, SqlThrottleRepository, bump_version
 from .flows import (
     SqlContactFlowRepository,
     SqlFlowAssociationRepository,
     SqlSourceNumberRepository,
 )
+from .gauges import SqlGaugeRepository
 from .instance_data import SqlDataSetAssociationRepository, SqlInstanceAttributeRepository
 from .numbers import (
     SqlEventRepository,
@@ -55,7 +57,7 @@ from .repositories import (
     SqlSettingsRepository,
     SqlTagRepository,
 )
-from .tables import metadata
+from .tables import metadata, state_version
 from .traffic import SqlReplicaRepository, SqlTdgRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -102,6 +104,9 @@ class SqlUnitOfWork:
         self.source_numbers = SqlSourceNumberRepository(connection)
         self.instance_attributes = SqlInstanceAttributeRepository(connection)
         self.data_set_associations = SqlDataSetAssociationRepository(connection)
+        self.faults = SqlFaultRepository(connection)
+        self.throttle = SqlThrottleRepository(connection)
+        self.gauges = SqlGaugeRepository(connection)
         return self
 
     def __exit__(
@@ -140,9 +145,12 @@ class SqlUnitOfWork:
         self._open = False
 
     def wipe(self) -> None:
-        """Delete every row of every table (the schema stays)."""
+        """Delete every row of every table (the schema stays); the state version is
+        bumped instead, so that every process drops what it keeps."""
         for table in reversed(metadata.sorted_tables):
-            self._connection.execute(sa.delete(table))
+            if table is not state_version:
+                self._connection.execute(sa.delete(table))
+        bump_version(self._connection)
 
 
 class _LockedIdempotencyRepository(SqlIdempotencyRepository):
@@ -175,6 +183,21 @@ class SqlUnitOfWorkFactory:
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self, write=write)
 
+    def state_version(self) -> int:
+        """The shared state version (store/tables.py), in one statement outside any
+        transaction: what each request reads to know whether its process is current."""
+        connection, shared = self.connection()
+        try:
+            version = _read_version(connection)
+        except BaseException:
+            self.release(connection)
+            raise
+        if shared:
+            self.done(connection)
+        else:
+            self.release(connection)
+        return version
+
     def connection(self) -> tuple[sa.Connection, bool]:
         """A connection for one unit of work, and whether it is the thread's shared one."""
         local = self._local
@@ -201,6 +224,22 @@ class SqlUnitOfWorkFactory:
             self._local.busy = False
         with contextlib.suppress(Exception):
             connection.close()
+
+
+_VERSION_SQL = "SELECT version FROM state_version WHERE id = 1"
+
+
+def _read_version(connection: sa.Connection) -> int:
+    driver = dbapi_connection(connection)
+    if connection.dialect.name == "postgresql":
+        driver.autocommit = True  # one round trip: no BEGIN, no ROLLBACK
+        try:
+            row = driver.execute(_VERSION_SQL).fetchone()
+        finally:
+            driver.autocommit = False
+    else:  # SQLite: no transaction is open (store/engine.py), the read is its own
+        row = driver.execute(_VERSION_SQL).fetchone()
+    return int(row[0]) if row else 0
 
 
 # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available
