@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from .. import __version__
 from ..domain.errors import DomainError, NotFound
@@ -25,6 +25,7 @@ from ..service import admin, inventory, numbers_admin, source_numbers
 from ..service.context import Services, retried
 from ..service.credentials import KeyRing
 from .admin_accounts import account_routes
+from .admin_reads import read_routes
 from .operations import number_summary
 from .throttling import Throttle
 
@@ -57,19 +58,22 @@ class AdminApi:
         self.token = token
         self.throttle = throttle
         self.routes: list[tuple[str, re.Pattern[str], Route]] = []
-        for method, pattern, route in [*_ROUTES, *account_routes(keys, _object)]:
+        for method, pattern, route in [*_ROUTES, *account_routes(keys, _object), *read_routes()]:
             self.add(method, pattern, route)
 
     def add(self, method: str, pattern: str, route: Route) -> None:
         """Serve ``route`` for ``method`` on paths matching ``pattern`` (after the prefix)."""
         self.routes.append((method, re.compile(f"^{pattern}$"), route))
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
+    def handle(
+        self, method: str, path: str, headers: dict[str, str], body: bytes, query: str = ""
+    ) -> Response:
+        """Answer one admin call; a GET's query parameters are its document."""
         try:
             self._check_token(headers, method, path)
             route, labels = self._route(method, path.removeprefix(PREFIX))
             labels = {k: unquote(v) for k, v in labels.items()}
-            document = _json(body)
+            document = _query(query) if method == "GET" else _json(body)
             answer = retried(lambda: route(self.services, document, labels))
             if method != "GET" and self.throttle is not None:
                 self.throttle.forget_settings()  # a config change takes effect at once
@@ -114,6 +118,17 @@ def _json(body: bytes) -> Body:
         return json.loads(body)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise AdminError(400, "InvalidJson", "The request body is not valid JSON") from None
+
+
+def _query(query: str) -> dict[str, str]:
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
+    except (ValueError, UnicodeDecodeError):
+        raise AdminError(400, "InvalidParameter", "The query string is malformed") from None
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise AdminError(400, "InvalidParameter", "A query parameter is given more than once")
+    return document
 
 
 def _response(status: int, answer: Answer) -> Response:

@@ -17,6 +17,7 @@ from ..domain.cooldown import Release
 from ..domain.events import Event
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
+from ..domain.listings import CooldownQuery, NumberQuery, ScopeCounts
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
 from ..domain.source_numbers import SourceNumber
 from ..domain.traffic import Replica, TrafficDistributionGroup
@@ -30,6 +31,7 @@ __all__ = [
     "IdempotencyRepository",
     "InstanceRepository",
     "InventoryRepository",
+    "ListingRepository",
     "PhoneNumberRepository",
     "QuotaRepository",
     "ReleaseRepository",
@@ -136,6 +138,23 @@ class InventoryRepository(Protocol):
     ) -> list[str]: ...
 
 
+class ListingRepository(Protocol):
+    """The admin API's reads across every account and region."""
+
+    def numbers(
+        self, where: NumberQuery, after: str | None, limit: int, now: float
+    ) -> list[PhoneNumber]: ...
+    def tags_of(self, arns: Sequence[str]) -> dict[str, dict[str, str]]: ...
+    def claimed_at(self, numbers: Sequence[PhoneNumber]) -> dict[str, float]: ...
+    def cooldowns(
+        self, where: CooldownQuery, after: tuple[float, int] | None, limit: int, now: float
+    ) -> list[tuple[int, Release]]: ...
+    def released_together(
+        self, account_id: str, region: str, since: float, limit: int
+    ) -> list[tuple[float, int]]: ...
+    def counts(self, now: float) -> list[ScopeCounts]: ...
+
+
 class ReplicaRepository(Protocol):
     def add(self, replica: Replica) -> None: ...
     def of(self, instance_id: str) -> Replica | None: ...
@@ -227,6 +246,8 @@ class UnitOfWork(Protocol):
     def flow_associations(self) -> FlowAssociationRepository: ...
     @property
     def source_numbers(self) -> SourceNumberRepository: ...
+    @property
+    def listings(self) -> ListingRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

@@ -38,6 +38,7 @@ from .flows import (
     SqlFlowAssociationRepository,
     SqlSourceNumberRepository,
 )
+from .listings import SqlListingRepository
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
         self.contact_flows = SqlContactFlowRepository(connection)
         self.flow_associations = SqlFlowAssociationRepository(connection)
         self.source_numbers = SqlSourceNumberRepository(connection)
+        self.listings = SqlListingRepository(connection)
         return self
 
     def __exit__(
