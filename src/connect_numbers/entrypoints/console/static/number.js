@@ -68,10 +68,15 @@
     }
   }
 
+  function shown(key, value) {
+    if (typeof value === "number" && (key.endsWith("_at") || key.endsWith("_until"))) return time(value);
+    return typeof value === "string" ? value : JSON.stringify(value);
+  }
+
   function item(event) {
     const details = Object.entries(event)
-      .filter(([k]) => !["time", "event", "phone_number", ...SHOWN].includes(k))
-      .map(([k, v]) => [k, typeof v === "number" && (k.endsWith("_at") || k.endsWith("_until")) ? time(v) : JSON.stringify(v)]);
+      .filter(([k, v]) => v !== null && !["time", "event", "phone_number", ...SHOWN].includes(k))
+      .map(([k, v]) => [k.replaceAll("_", " "), shown(k, v)]);
     return el("li", { class: DERIVED.has(event.event) ? "derived" : "" },
       el("span", { class: "what" }, event.event), " · ", time(event.time),
       el("div", { class: "detail" }, `${event.account_id} · ${event.region} · by ${event.principal} · request ${event.request_id}`),

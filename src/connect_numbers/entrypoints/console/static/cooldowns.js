@@ -1,0 +1,97 @@
+// Cooldowns: a page of GET cooldowns (soonest end first) and a per-day timeline of it.
+"use strict";
+(() => {
+  const { api, el, svg, time, day, duration, query, keepCurrent, refreshAll } = Console;
+  const FILTERS = ["account_id", "region", "limit"];
+  const tokens = [null];
+  let next = null;
+
+  function filters() {
+    const given = new URLSearchParams();
+    for (const name of FILTERS) {
+      const value = (query().get(name) || "").trim();
+      if (value) given.set(name, value);
+    }
+    return given;
+  }
+
+  function row(c, now) {
+    return el("tr", {},
+      el("th", { scope: "row" }, el("a", { href: `number.html?e164=${encodeURIComponent(c.phone_number)}` }, c.phone_number)),
+      el("td", {}, c.account_id), el("td", {}, c.region),
+      el("td", {}, time(c.released_at)), el("td", {}, time(c.cooldown_until)),
+      el("td", {}, duration(c.cooldown_until - now)));
+  }
+
+  // Bars: how many of the page's numbers come back on each local day.
+  function timeline(cooldowns) {
+    const holder = document.getElementById("timeline");
+    if (cooldowns.length === 0) {
+      holder.replaceChildren(el("p", { class: "none" }, "Nothing is cooling."));
+      return;
+    }
+    const days = new Map();
+    for (const c of cooldowns) {
+      const d = new Date(c.cooldown_until * 1000);
+      const key = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() / 1000;
+      days.set(key, (days.get(key) || 0) + 1);
+    }
+    const first = Math.min(...days.keys());
+    const last = Math.max(...days.keys());
+    const span = Math.max(1, Math.round((last - first) / 86400) + 1);
+    const most = Math.max(...days.values());
+    const width = 1000, height = 160, left = 40, bottom = 130;
+    const step = (width - left - 10) / span;
+    const parts = [
+      svg("line", { class: "axis", x1: left, y1: bottom, x2: width - 10, y2: bottom }),
+      svg("text", { x: 4, y: 20 }, String(most)),
+      svg("text", { x: 4, y: bottom }, "0"),
+      svg("text", { x: left, y: bottom + 20 }, day(first)),
+      svg("text", { x: width - 10, y: bottom + 20, "text-anchor": "end" }, day(last + 1)),
+    ];
+    for (const [start, count] of days) {
+      const x = left + Math.round((start - first) / 86400) * step;
+      const h = (count / most) * (bottom - 20);
+      const label = `${count} back on ${day(start)}`;
+      parts.push(svg("rect", { class: "bar", x: x.toFixed(1), y: (bottom - h).toFixed(1),
+        width: Math.max(2, step - 2).toFixed(1), height: h.toFixed(1) }, svg("title", {}, label)));
+    }
+    const summary = `${cooldowns.length} numbers come back between ${day(first)} and ${day(last)}`;
+    holder.replaceChildren(svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`,
+      role: "img", "aria-label": summary }, svg("title", {}, summary), ...parts));
+  }
+
+  async function refresh() {
+    const params = filters();
+    const current = tokens[tokens.length - 1];
+    if (current) params.set("next_token", current);
+    const [page, clock] = await Promise.all([api("GET", `cooldowns?${params}`), api("GET", "clock")]);
+    next = page.next_token;
+    const body = document.querySelector("#cooldowns tbody");
+    body.replaceChildren(...(page.cooldowns.length
+      ? page.cooldowns.map((c) => row(c, clock.now))
+      : [el("tr", {}, el("td", { colspan: 6, class: "none" }, "No number is cooling."))]));
+    timeline(page.cooldowns);
+    document.getElementById("next").disabled = !next;
+    document.getElementById("previous").disabled = tokens.length < 2;
+    document.getElementById("first").disabled = tokens.length < 2;
+    document.getElementById("page-number").textContent =
+      `Page ${tokens.length} · ${page.cooldowns.length} numbers${next ? "" : " · last page"}`;
+  }
+
+  function move(change) {
+    change();
+    refreshAll();
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const name of FILTERS) {
+      const value = query().get(name);
+      if (value) document.querySelector(`#filters [name="${name}"]`).value = value;
+    }
+    document.getElementById("next").addEventListener("click", () => move(() => tokens.push(next)));
+    document.getElementById("previous").addEventListener("click", () => move(() => tokens.pop()));
+    document.getElementById("first").addEventListener("click", () => move(() => tokens.splice(1)));
+    keepCurrent(refresh, 5);
+  });
+})();
