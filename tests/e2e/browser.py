@@ -23,7 +23,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-__all__ = ["By", "Page", "chromium", "screenshot"]
+__all__ = ["By", "Page", "chromium", "screenshot", "size"]
 
 CONSOLE = "/_connect-numbers/console/"
 FLAGS = [
@@ -69,7 +69,7 @@ def chromium() -> Iterator[WebDriver]:
 
 
 def size(driver: WebDriver, width: int, height: int) -> None:
-    """Make the page's viewport exactly ``width`` × ``height`` CSS pixels."""
+    """Make the page's viewport exactly ``width`` by ``height`` CSS pixels."""
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
