@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import RawSender
 
+from conftest import RawSender
 from connect_numbers.entrypoints.console import PAGES
 
 CONSOLE = "/_connect-numbers/console/"

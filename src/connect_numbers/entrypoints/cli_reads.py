@@ -63,7 +63,7 @@ def _next_page(answer: dict[str, Any], output: str | None) -> None:
 @click.option("--prefix", help="Only numbers that start with this (+ and digits).")
 @output_option
 @click.pass_context
-def numbers_list(ctx: click.Context, output: str | None, **filters: Any) -> None:
+def numbers_list(ctx: click.Context, /, output: str | None, **filters: Any) -> None:
     """List the numbers held in every account and region, in E.164 order.
 
     \b
@@ -81,7 +81,7 @@ def numbers_list(ctx: click.Context, output: str | None, **filters: Any) -> None
 @_page_options
 @output_option
 @click.pass_context
-def cooldowns(ctx: click.Context, output: str | None, **filters: Any) -> None:
+def cooldowns(ctx: click.Context, /, output: str | None, **filters: Any) -> None:
     """List released numbers still cooling, the soonest to come back first.
 
     \b
