@@ -236,3 +236,55 @@ def test_the_summary_counts_numbers_by_status_and_cooling_per_scope(
             "cooling": 1,
         }
     ]
+
+
+def test_claimed_at_stays_through_a_move_and_is_the_restore_after_a_restore(
+    connect_numbers: Any, connect: Any
+) -> None:
+    start = connect_numbers.freeze()["now"]
+    desk = new_instance(connect, "claimed-at")
+    other = new_instance(connect, "moved-to")
+    claimed = claim(connect, desk, 1)[0]
+    number_id = claimed["PhoneNumberId"]
+    connect_numbers.set_clock(start + 10)
+    connect.update_phone_number(PhoneNumberId=number_id, InstanceId=other["Id"])
+    connect_numbers.set_clock(start + 20)
+    connect.update_phone_number_metadata(PhoneNumberId=number_id, PhoneNumberDescription="x")
+    (listed,) = ok(connect_numbers, "numbers")["numbers"]
+    assert (listed["claimed_at"], listed["instance_id"]) == (start, other["Id"])
+    connect.release_phone_number(PhoneNumberId=number_id)
+    connect_numbers.set_clock(start + 30)
+    connect_numbers.admin("POST", f"numbers/{listed['phone_number']}/restore", {})
+    connect_numbers.set_clock(start + 40)
+    connect.update_phone_number_metadata(PhoneNumberId=number_id, PhoneNumberDescription="y")
+    (restored,) = ok(connect_numbers, "numbers")["numbers"]
+    assert restored["claimed_at"] == start + 30
+
+
+def test_the_summary_counts_in_progress_failed_and_forgets_expired_failures(
+    connect_numbers: Any, connect: Any
+) -> None:
+    set_quota(connect_numbers, 2)
+    connect_numbers.freeze()
+    desk = new_instance(connect, "summary-full")
+    claim(connect, desk, 2)
+    claim(connect, desk, 1)  # the desk is full: settles FAILED
+    west = connect_numbers.client(region="us-west-2")
+    west_desk = new_instance(west, "summary-west")
+    connect_numbers.config(settle_seconds=60)
+    claim(west, west_desk, 1)
+
+    def counts() -> list[tuple[str, int, int, int, int]]:
+        scopes = ok(connect_numbers, "summary")["scopes"]
+        return [
+            (s["region"], s["claimed"], s["in_progress"], s["failed"], s["cooling"])
+            for s in scopes
+        ]
+
+    assert counts() == [("us-east-1", 2, 0, 1, 0), ("us-west-2", 0, 1, 0, 0)]
+    connect_numbers.advance(60)
+    assert counts() == [("us-east-1", 2, 0, 1, 0), ("us-west-2", 1, 0, 0, 0)]
+    connect_numbers.advance(DAY)  # the failed claim's day of grace is over
+    assert counts() == [("us-east-1", 2, 0, 0, 0), ("us-west-2", 1, 0, 0, 0)]
+    listed = ok(connect_numbers, "numbers")["numbers"]
+    assert len(listed) == 3

@@ -146,7 +146,7 @@ def test_the_churn_page_shows_the_lockout_of_the_worked_example_and_when_claims_
     assert "198 of 198" in console.text("#facts")
     chart = console.find("#chart svg")
     assert "at or above the limit of 198" in chart.get_attribute("aria-label")
-    assert "limit 198" in chart.text
+    assert "claims resume" in chart.text
     screenshot(console.driver, "console-churn", tmp_path)
 
     console.open("index.html")
@@ -182,7 +182,8 @@ def test_advancing_the_clock_from_the_page_changes_what_is_shown(
         lambda d: console.find("#clock-now time").get_attribute("title") == f"epoch {later}"
     )
     assert console.text("#clock-now") == local(later)
-    assert console.text("#clock-browser").startswith("181 d")
+    # 181 days ahead of the browser's clock, less the seconds since the clock froze
+    assert console.text("#clock-browser").split()[:2] in (["181", "d"], ["180", "d"])
     assert console.text("#clock-browser").endswith("ahead")
     screenshot(console.driver, "console-clock", tmp_path)
     assert connect_numbers.clock()["now"] == later

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..domain.cooldown import Release
+from ..domain.events import RESTORE
 from ..domain.listings import CooldownQuery, NumberQuery, ScopeCounts
 from ..domain.phone_numbers import (
     CLAIM,
@@ -38,7 +39,7 @@ _FAILED_CLAIM = sa.and_(
 )
 _NOW: sa.BindParameter[float] = sa.bindparam("now")
 # a failed claim past its day of grace is gone (phone_numbers.py): never listed
-_PRESENT = sa.or_(sa.not_(_FAILED_CLAIM), _N.settles_at > _NOW - FAILED_CLAIM_GRACE_SECONDS)
+_PRESENT = sa.or_(sa.not_(_FAILED_CLAIM), _N.settles_at > sa.bindparam("graced"))
 _STATUS = {
     IN_PROGRESS: _N.settles_at > _NOW,
     CLAIMED: sa.and_(_N.settles_at <= _NOW, _N.failure.is_(None)),
@@ -106,19 +107,53 @@ _RELEASED_TOGETHER = FastQuery(
     .limit(sa.bindparam("limit"))
 )
 
-_STATUS_CASE = sa.case(
-    (_N.settles_at > _NOW, IN_PROGRESS), (_N.failure.is_not(None), FAILED), else_=CLAIMED
+# The summary counts from indexes: every number per scope (ix_phone_numbers_scope), the
+# unsettled ones (ix_phone_numbers_settles) and the few that fail (ix_phone_numbers_failed),
+# never reading the table row by row.
+_SCOPE = (_N.account_id, _N.region)
+_TOTALS = FastQuery(sa.select(*_SCOPE, sa.func.count()).group_by(*_SCOPE))
+_UNSETTLED = FastQuery(
+    sa.select(*_SCOPE, sa.func.count())
+    .where(_N.settles_at > _NOW, _N.failure.is_(None))
+    .group_by(*_SCOPE)
 )
-_NUMBER_COUNTS = FastQuery(
-    sa.select(_N.account_id, _N.region, _STATUS_CASE.label("status"), sa.func.count().label("n"))
-    .where(_PRESENT)
-    .group_by(_N.account_id, _N.region, _STATUS_CASE)
-)
+_FAILING = FastQuery(sa.select(*_SCOPE, _N.operation, _N.settles_at).where(_N.failure.is_not(None)))
 _COOLING_COUNTS = FastQuery(
     sa.select(_R.account_id, _R.region, sa.func.count().label("n"))
     .where(_COOLING)
     .group_by(_R.account_id, _R.region)
 )
+
+
+def _numbered(values: Sequence[str]) -> dict[str, str]:
+    return {f"v{i}": value for i, value in enumerate(values)}
+
+
+def _among(column: Any, count: int) -> Any:
+    return column.in_([sa.bindparam(f"v{i}") for i in range(count)])
+
+
+@lru_cache(maxsize=64)
+def _tags_of(count: int) -> FastQuery:
+    """The tags of ``count`` given ARNs (compiled once per count)."""
+    return FastQuery(
+        sa.select(tags.c.resource_arn, tags.c.key, tags.c.value).where(
+            _among(tags.c.resource_arn, count)
+        )
+    )
+
+
+@lru_cache(maxsize=64)
+def _claims_of(count: int) -> FastQuery:
+    """(number id, time) of the claims, imports and restores of ``count`` given numbers."""
+    e = events.c
+    kinds = sa.or_(e.event == CLAIM, e.event == IMPORT, e.event == RESTORE)
+    return FastQuery(sa.select(e.phone_number_id, e.time).where(_among(e.e164, count), kinds))
+
+
+def _graced(now: float) -> float:
+    """Failed claims that settled after this are still listed (their day of grace)."""
+    return now - FAILED_CLAIM_GRACE_SECONDS
 
 
 def _release(row: tuple[Any, ...]) -> Release:
@@ -144,7 +179,7 @@ class SqlListingRepository:
             bool(where.prefix),
             after is not None,
         )
-        params: dict[str, Any] = {"now": now, "limit": limit}
+        params: dict[str, Any] = {"now": now, "graced": _graced(now), "limit": limit}
         for name in ("account_id", "region", "instance_id"):
             if getattr(where, name) is not None:
                 params[name] = getattr(where, name)
@@ -157,21 +192,25 @@ class SqlListingRepository:
     def tags_of(self, arns: Sequence[str]) -> dict[str, dict[str, str]]:
         found: dict[str, dict[str, str]] = {}
         if arns:
-            query = sa.select(tags).where(tags.c.resource_arn.in_(list(arns)))
-            for row in self._db.execute(query):
-                found.setdefault(row.resource_arn, {})[row.key] = row.value
+            rows = _tags_of(len(arns)).tuples(self._db, **_numbered(arns))
+            for arn, key, value in rows:
+                found.setdefault(arn, {})[key] = value
         return found
 
     def claimed_at(self, numbers: Sequence[PhoneNumber]) -> dict[str, float]:
-        """When each number (by id) was claimed or imported, from the event log."""
-        found: dict[str, float] = {}
-        if numbers:
-            query = sa.select(events.c.phone_number_id, events.c.time).where(
-                events.c.e164.in_([n.e164 for n in numbers]),
-                sa.or_(events.c.event == CLAIM, events.c.event == IMPORT),
-            )
-            for number_id, time in self._db.execute(query):
-                found[number_id] = min(time, found.get(number_id, time))
+        """When each number (by id) was claimed, imported or restored by its account.
+
+        A number whose last operation is its claim (or import, or restore) started then;
+        only a number moved or described since is looked up in the event log.
+        """
+        found = {n.id: n.started_at for n in numbers if n.operation in (CLAIM, IMPORT)}
+        later = [n for n in numbers if n.id not in found]
+        if later:
+            rows = _claims_of(len(later)).tuples(self._db, **_numbered([n.e164 for n in later]))
+            wanted = {n.id for n in later}
+            for number_id, time in rows:
+                if number_id in wanted:
+                    found[number_id] = max(time, found.get(number_id, time))
         return found
 
     def cooldowns(
@@ -202,8 +241,12 @@ class SqlListingRepository:
     def counts(self, now: float) -> list[ScopeCounts]:
         """Numbers by status, and cooling releases, per account and region."""
         scopes: dict[tuple[str, str], dict[str, int]] = {}
-        for account, region, status, n in _NUMBER_COUNTS.tuples(self._db, now=now):
-            scopes.setdefault((account, region), {})[status] = int(n)
+        for account, region, n in _TOTALS.tuples(self._db):
+            scopes[(account, region)] = {CLAIMED: int(n)}
+        for account, region, n in _UNSETTLED.tuples(self._db, now=now):
+            _move(scopes[(account, region)], IN_PROGRESS, int(n))
+        for account, region, operation, settles_at in _FAILING.tuples(self._db):
+            _move(scopes[(account, region)], _failing_status(operation, settles_at, now), 1)
         for account, region, n in _COOLING_COUNTS.tuples(self._db, now=now):
             scopes.setdefault((account, region), {})["cooling"] = int(n)
         return [
@@ -216,4 +259,21 @@ class SqlListingRepository:
                 cooling=found.get("cooling", 0),
             )
             for (account, region), found in sorted(scopes.items())
+            if any(found.values())
         ]
+
+
+def _move(counts: dict[str, int], status: str | None, n: int) -> None:
+    """Count ``n`` of the scope's numbers, counted as CLAIMED so far, as ``status``
+    (None: gone, a failed claim past its day of grace)."""
+    counts[CLAIMED] -= n
+    if status is not None:
+        counts[status] = counts.get(status, 0) + n
+
+
+def _failing_status(operation: str, settles_at: float, now: float) -> str | None:
+    if settles_at > now:
+        return IN_PROGRESS
+    if operation in (CLAIM, IMPORT) and settles_at <= _graced(now):
+        return None
+    return FAILED

@@ -166,6 +166,16 @@ phone_numbers = sa.Table(
     sa.Column("failure", sa.String(255), nullable=True),
     sa.Index("ix_phone_numbers_scope", "account_id", "region", "e164"),
     sa.Index("ix_phone_numbers_target", "target_arn"),
+    sa.Index("ix_phone_numbers_instance", "instance_id", "e164"),  # the admin listing's filter
+    sa.Index("ix_phone_numbers_settles", "settles_at"),  # the admin summary: unsettled numbers
+)
+# the admin summary: the few numbers whose last operation fails
+sa.Index(
+    "ix_phone_numbers_failed",
+    phone_numbers.c.account_id,
+    phone_numbers.c.region,
+    sqlite_where=phone_numbers.c.failure.is_not(None),
+    postgresql_where=phone_numbers.c.failure.is_not(None),
 )
 
 releases = sa.Table(
@@ -189,6 +199,15 @@ sa.Index(
     releases.c.account_id,
     releases.c.region,
     releases.c.released_at,
+    sqlite_where=releases.c.restored_at.is_(None),
+    postgresql_where=releases.c.restored_at.is_(None),
+)
+
+# the admin listing of cooldowns: cooling releases, the soonest end first
+sa.Index(
+    "ix_releases_cooling",
+    releases.c.cooldown_until,
+    releases.c.id,
     sqlite_where=releases.c.restored_at.is_(None),
     postgresql_where=releases.c.restored_at.is_(None),
 )

@@ -48,28 +48,37 @@
   function chart(b) {
     const width = 1000, height = 300, left = 50, right = 20, top = 20, bottom = 260;
     const points = steps(b);
-    const end = Math.max(b.now + b.window_days * 86400, ...points.map((p) => p[0]));
-    const most = Math.max(1, b.limit, b.releases_in_window) * 1.1;
+    const last = Math.max(b.now + b.window_days * 86400, ...points.map((p) => p[0]));
+    const end = last + (last - b.now) * 0.04; // room to see the last step
+    const most = Math.max(1, b.limit, b.releases_in_window) * 1.15;
     const x = (t) => left + ((t - b.now) / (end - b.now)) * (width - left - right);
     const y = (n) => bottom - (n / most) * (bottom - top);
     let path = `M ${x(points[0][0]).toFixed(1)} ${y(points[0][1]).toFixed(1)}`;
     for (const [t, n] of points.slice(1)) path += ` H ${x(t).toFixed(1)} V ${y(n).toFixed(1)}`;
     path += ` H ${x(end).toFixed(1)}`;
     const parts = [
+      svg("rect", { class: "refused-zone", x: left, y: top, width: width - left - right,
+        height: Math.max(0, y(b.limit) - top) }),
+      svg("text", { class: "label-bad", x: left + 6, y: top + 14 }, "claims refused at or above the limit"),
       svg("line", { class: "axis", x1: left, y1: bottom, x2: width - right, y2: bottom }),
       svg("line", { class: "axis", x1: left, y1: top, x2: left, y2: bottom }),
       svg("text", { x: left - 6, y: bottom, "text-anchor": "end" }, "0"),
       svg("text", { x: left, y: bottom + 20 }, `now (${day(b.now)})`),
-      svg("text", { x: width - right, y: bottom + 20, "text-anchor": "end" }, day(end)),
-      svg("line", { class: "limit", x1: left, y1: y(b.limit), x2: width - right, y2: y(b.limit) }),
-      svg("text", { class: "label-bad", x: width - right, y: y(b.limit) - 6, "text-anchor": "end" }, `limit ${b.limit}`),
+      svg("text", { x: x(last), y: bottom + 20, "text-anchor": "end" }, day(last)),
       svg("path", { class: "series", d: path }),
-      svg("text", { x: left - 6, y: y(b.releases_in_window) + 4, "text-anchor": "end" }, String(b.releases_in_window)),
+      svg("line", { class: "limit", x1: left, y1: y(b.limit), x2: width - right, y2: y(b.limit) }),
+      svg("text", { class: "label-bad", x: left - 6, y: y(b.limit) + 4, "text-anchor": "end" }, String(b.limit)),
     ];
+    if (b.releases_in_window !== b.limit) {
+      parts.push(svg("text", { x: left - 6, y: y(b.releases_in_window) + 4, "text-anchor": "end" },
+        String(b.releases_in_window)));
+    }
     if (b.claims_resume_at !== null) {
       const at = x(b.claims_resume_at);
+      const before = at > width / 2; // the label on the side with room
       parts.push(svg("line", { class: "resume", x1: at, y1: top, x2: at, y2: bottom }),
-        svg("text", { class: "label-ok", x: at + 6, y: top + 14 }, `claims resume ${day(b.claims_resume_at)}`));
+        svg("text", { class: "label-ok", x: before ? at - 6 : at + 6, y: bottom - 8,
+          "text-anchor": before ? "end" : "start" }, `claims resume ${day(b.claims_resume_at)}`));
     }
     const label = b.claims_allowed
       ? `${b.releases_in_window} releases in the window, below the limit of ${b.limit}`
