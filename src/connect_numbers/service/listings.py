@@ -8,14 +8,13 @@ ClaimPhoneNumber does in that second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..domain.churn import ChurnBudget, churn_budget
 from ..domain.cooldown import Release
 from ..domain.errors import InvalidParameter
-from ..domain.listings import CooldownQuery, NumberQuery, ScopeCounts
+from ..domain.listings import CooldownQuery, ListedRow, NumberQuery, ScopeCounts
 from ..domain.pagination import decode_key, decode_token, page_of
-from ..domain.phone_numbers import PhoneNumber
 from .context import Services, transaction
 
 __all__ = [
@@ -32,9 +31,8 @@ _NUMBERS = "admin-numbers"
 _COOLDOWNS = "admin-cooldowns"
 
 
-@dataclass(frozen=True, slots=True)
-class ListedNumber:
-    number: PhoneNumber
+class ListedNumber(NamedTuple):
+    number: ListedRow
     status: str
     tags: dict[str, str]
     claimed_at: float | None

@@ -17,7 +17,7 @@ from ..domain.cooldown import Release
 from ..domain.events import Event
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
-from ..domain.listings import CooldownQuery, NumberQuery, ScopeCounts
+from ..domain.listings import CooldownQuery, ListedRow, NumberQuery, ScopeCounts
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
 from ..domain.source_numbers import SourceNumber
 from ..domain.traffic import Replica, TrafficDistributionGroup
@@ -143,9 +143,9 @@ class ListingRepository(Protocol):
 
     def numbers(
         self, where: NumberQuery, after: str | None, limit: int, now: float
-    ) -> list[PhoneNumber]: ...
+    ) -> list[ListedRow]: ...
     def tags_of(self, arns: Sequence[str]) -> dict[str, dict[str, str]]: ...
-    def claimed_at(self, numbers: Sequence[PhoneNumber]) -> dict[str, float]: ...
+    def claimed_at(self, numbers: Sequence[ListedRow]) -> dict[str, float]: ...
     def cooldowns(
         self, where: CooldownQuery, after: tuple[float, int] | None, limit: int, now: float
     ) -> list[tuple[int, Release]]: ...

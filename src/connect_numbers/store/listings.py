@@ -8,7 +8,7 @@ million.
 
 from __future__ import annotations
 
-import dataclasses
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ..domain.cooldown import Release
 from ..domain.events import RESTORE
-from ..domain.listings import CooldownQuery, NumberQuery, ScopeCounts
+from ..domain.listings import CooldownQuery, ListedRow, NumberQuery, ScopeCounts
 from ..domain.phone_numbers import (
     CLAIM,
     CLAIMED,
@@ -25,7 +25,6 @@ from ..domain.phone_numbers import (
     FAILED_CLAIM_GRACE_SECONDS,
     IMPORT,
     IN_PROGRESS,
-    PhoneNumber,
 )
 from ._fast import FastQuery
 from .tables import events, phone_numbers, releases, tags
@@ -43,9 +42,13 @@ _PRESENT = sa.or_(sa.not_(_FAILED_CLAIM), _N.settles_at > sa.bindparam("graced")
 _STATUS = {
     IN_PROGRESS: _N.settles_at > _NOW,
     CLAIMED: sa.and_(_N.settles_at <= _NOW, _N.failure.is_(None)),
-    FAILED: sa.and_(_N.settles_at <= _NOW, _N.failure.is_not(None)),
+    # settled, compared as an expression: SQLite then finds the few failing numbers on
+    # their partial index rather than walking every settled one
+    FAILED: sa.and_((_N.settles_at + 0) <= _NOW, _N.failure.is_not(None)),
 }
-_IN_FIELD_ORDER = [_N[f.name] for f in dataclasses.fields(PhoneNumber)]
+_RARE = (IN_PROGRESS, FAILED)
+_EMPTY = sa.literal_column("''")
+_LISTED = [_N[name] for name in ListedRow._fields]
 _COOLING = sa.and_(_R.restored_at.is_(None), _R.cooldown_until > _NOW)
 
 
@@ -53,7 +56,7 @@ _COOLING = sa.and_(_R.restored_at.is_(None), _R.cooldown_until > _NOW)
 def _numbers_query(
     account: bool, region: bool, status: str | None, instance: bool, prefix: bool, after: bool
 ) -> FastQuery:
-    query = sa.select(*_IN_FIELD_ORDER).where(_PRESENT)
+    query = sa.select(*_LISTED).where(_PRESENT)
     if account:
         query = query.where(_N.account_id == sa.bindparam("account_id"))
     if region:
@@ -66,7 +69,10 @@ def _numbers_query(
         query = query.where(_N.e164.like(sa.bindparam("prefix"), escape="/"))
     if after:
         query = query.where(_N.e164 > sa.bindparam("after"))
-    return FastQuery(query.order_by(_N.e164).limit(sa.bindparam("limit")))
+    # the few numbers in progress or failing are found on their own indexes, then sorted;
+    # ordering by an expression keeps SQLite from walking every number in E.164 order
+    order = _N.e164.op("||")(_EMPTY) if status in _RARE else _N.e164
+    return FastQuery(query.order_by(order).limit(sa.bindparam("limit")))
 
 
 @lru_cache(maxsize=16)
@@ -81,10 +87,12 @@ def _cooldowns_query(account: bool, region: bool, after: bool) -> FastQuery:
         _R.cooldown_until,
         _R.restored_at,
     ).where(_COOLING)
+    # the scope compared as expressions: the cooling index (which holds it) is walked in
+    # order, rather than every release of the account sorted
     if account:
-        query = query.where(_R.account_id == sa.bindparam("account_id"))
+        query = query.where(_R.account_id.op("||")(_EMPTY) == sa.bindparam("account_id"))
     if region:
-        query = query.where(_R.region == sa.bindparam("region"))
+        query = query.where(_R.region.op("||")(_EMPTY) == sa.bindparam("region"))
     if after:
         later = _R.cooldown_until > sa.bindparam("after_until")
         same = sa.and_(
@@ -112,17 +120,9 @@ _RELEASED_TOGETHER = FastQuery(
 # never reading the table row by row.
 _SCOPE = (_N.account_id, _N.region)
 _TOTALS = FastQuery(sa.select(*_SCOPE, sa.func.count()).group_by(*_SCOPE))
-_UNSETTLED = FastQuery(
-    sa.select(*_SCOPE, sa.func.count())
-    .where(_N.settles_at > _NOW, _N.failure.is_(None))
-    .group_by(*_SCOPE)
-)
+_UNSETTLED = FastQuery(sa.select(*_SCOPE).where(_N.settles_at > _NOW, _N.failure.is_(None)))
 _FAILING = FastQuery(sa.select(*_SCOPE, _N.operation, _N.settles_at).where(_N.failure.is_not(None)))
-_COOLING_COUNTS = FastQuery(
-    sa.select(_R.account_id, _R.region, sa.func.count().label("n"))
-    .where(_COOLING)
-    .group_by(_R.account_id, _R.region)
-)
+_COOLING_SCOPES = FastQuery(sa.select(_R.account_id, _R.region).where(_COOLING))
 
 
 def _numbered(values: Sequence[str]) -> dict[str, str]:
@@ -169,7 +169,7 @@ class SqlListingRepository:
 
     def numbers(
         self, where: NumberQuery, after: str | None, limit: int, now: float
-    ) -> list[PhoneNumber]:
+    ) -> list[ListedRow]:
         """Numbers matching ``where`` at ``now``, in E.164 order after ``after``."""
         query = _numbers_query(
             where.account_id is not None,
@@ -187,7 +187,7 @@ class SqlListingRepository:
             params["prefix"] = where.prefix.replace("/", "//").replace("%", "/%") + "%"
         if after is not None:
             params["after"] = after
-        return [PhoneNumber(*row) for row in query.tuples(self._db, **params)]
+        return list(map(ListedRow._make, query.tuples(self._db, **params)))
 
     def tags_of(self, arns: Sequence[str]) -> dict[str, dict[str, str]]:
         found: dict[str, dict[str, str]] = {}
@@ -197,13 +197,13 @@ class SqlListingRepository:
                 found.setdefault(arn, {})[key] = value
         return found
 
-    def claimed_at(self, numbers: Sequence[PhoneNumber]) -> dict[str, float]:
+    def claimed_at(self, numbers: Sequence[ListedRow]) -> dict[str, float]:
         """When each number (by id) was claimed, imported or restored by its account.
 
         A number whose last operation is its claim (or import, or restore) started then;
         only a number moved or described since is looked up in the event log.
         """
-        found = {n.id: n.started_at for n in numbers if n.operation in (CLAIM, IMPORT)}
+        found = {n.id: n.started_at for n in numbers if n.claimed_when_started}
         later = [n for n in numbers if n.id not in found]
         if later:
             rows = _claims_of(len(later)).tuples(self._db, **_numbered([n.e164 for n in later]))
@@ -243,12 +243,12 @@ class SqlListingRepository:
         scopes: dict[tuple[str, str], dict[str, int]] = {}
         for account, region, n in _TOTALS.tuples(self._db):
             scopes[(account, region)] = {CLAIMED: int(n)}
-        for account, region, n in _UNSETTLED.tuples(self._db, now=now):
-            _move(scopes[(account, region)], IN_PROGRESS, int(n))
+        for scope, n in Counter(_UNSETTLED.tuples(self._db, now=now)).items():
+            _move(scopes[scope], IN_PROGRESS, n)
         for account, region, operation, settles_at in _FAILING.tuples(self._db):
             _move(scopes[(account, region)], _failing_status(operation, settles_at, now), 1)
-        for account, region, n in _COOLING_COUNTS.tuples(self._db, now=now):
-            scopes.setdefault((account, region), {})["cooling"] = int(n)
+        for scope, n in Counter(_COOLING_SCOPES.tuples(self._db, now=now)).items():
+            scopes.setdefault(scope, {})["cooling"] = n
         return [
             ScopeCounts(
                 account,

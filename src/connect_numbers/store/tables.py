@@ -166,7 +166,9 @@ phone_numbers = sa.Table(
     sa.Column("failure", sa.String(255), nullable=True),
     sa.Index("ix_phone_numbers_scope", "account_id", "region", "e164"),
     sa.Index("ix_phone_numbers_target", "target_arn"),
-    sa.Index("ix_phone_numbers_instance", "instance_id", "e164"),  # the admin listing's filter
+    # the admin listing's filters
+    sa.Index("ix_phone_numbers_instance", "instance_id", "e164"),
+    sa.Index("ix_phone_numbers_account", "account_id", "e164"),
     sa.Index("ix_phone_numbers_settles", "settles_at"),  # the admin summary: unsettled numbers
 )
 # the admin summary: the few numbers whose last operation fails
@@ -203,11 +205,14 @@ sa.Index(
     postgresql_where=releases.c.restored_at.is_(None),
 )
 
-# the admin listing of cooldowns: cooling releases, the soonest end first
+# the admin listing of cooldowns: cooling releases, the soonest end first (and their
+# scope, so that counting them per account and region reads the index alone)
 sa.Index(
     "ix_releases_cooling",
     releases.c.cooldown_until,
     releases.c.id,
+    releases.c.account_id,
+    releases.c.region,
     sqlite_where=releases.c.restored_at.is_(None),
     postgresql_where=releases.c.restored_at.is_(None),
 )

@@ -1,5 +1,5 @@
-"""Indexes for the admin reads: numbers by instance, unsettled and failing numbers (the
-summary's counts), cooling releases by their end.
+"""Indexes for the admin reads: numbers by instance and by account, unsettled and failing
+numbers (the summary's counts), cooling releases by their end.
 
 Revision ID: 0009
 Revises: 0005
@@ -21,6 +21,7 @@ _FAILING = sa.text("failure IS NOT NULL")
 
 def upgrade() -> None:
     op.create_index("ix_phone_numbers_instance", "phone_numbers", ["instance_id", "e164"])
+    op.create_index("ix_phone_numbers_account", "phone_numbers", ["account_id", "e164"])
     op.create_index("ix_phone_numbers_settles", "phone_numbers", ["settles_at"])
     op.create_index(
         "ix_phone_numbers_failed",
@@ -32,7 +33,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_releases_cooling",
         "releases",
-        ["cooldown_until", "id"],
+        ["cooldown_until", "id", "account_id", "region"],
         sqlite_where=_LIVE,
         postgresql_where=_LIVE,
     )
@@ -42,4 +43,5 @@ def downgrade() -> None:
     op.drop_index("ix_releases_cooling", table_name="releases")
     op.drop_index("ix_phone_numbers_failed", table_name="phone_numbers")
     op.drop_index("ix_phone_numbers_settles", table_name="phone_numbers")
+    op.drop_index("ix_phone_numbers_account", table_name="phone_numbers")
     op.drop_index("ix_phone_numbers_instance", table_name="phone_numbers")
