@@ -277,8 +277,7 @@ def test_the_summary_counts_in_progress_failed_and_forgets_expired_failures(
     def counts() -> list[tuple[str, int, int, int, int]]:
         scopes = ok(connect_numbers, "summary")["scopes"]
         return [
-            (s["region"], s["claimed"], s["in_progress"], s["failed"], s["cooling"])
-            for s in scopes
+            (s["region"], s["claimed"], s["in_progress"], s["failed"], s["cooling"]) for s in scopes
         ]
 
     assert counts() == [("us-east-1", 2, 0, 1, 0), ("us-west-2", 0, 1, 0, 0)]

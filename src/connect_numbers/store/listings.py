@@ -47,7 +47,7 @@ _STATUS = {
     FAILED: sa.and_((_N.settles_at + 0) <= _NOW, _N.failure.is_not(None)),
 }
 _RARE = (IN_PROGRESS, FAILED)
-_EMPTY = sa.literal_column("''")
+_EMPTY: sa.ColumnClause[str] = sa.literal_column("''")
 _LISTED = [_N[name] for name in ListedRow._fields]
 _COOLING = sa.and_(_R.restored_at.is_(None), _R.cooldown_until > _NOW)
 
