@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from botocore.exceptions import ClientError
 from helpers import available, new_instance, set_quota
+
+from connect_numbers.service import listings
 
 DAY = 86_400
 WINDOW = 180 * DAY
@@ -144,3 +147,21 @@ def test_a_fractional_limit_stops_claims_at_the_next_whole_release(
     assert (four["limit"], four["releases_left_before_lockout"]) == (5, 1)
     connect.release_phone_number(PhoneNumberId=ids[1])
     assert agreed(connect_numbers, connect, probe)["claims_allowed"] is False
+
+
+def test_a_schedule_longer_than_shown_still_counts_every_release(
+    connect_numbers: Any, connect: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listings, "SCHEDULE_LIMIT", 1)  # the server runs in this process
+    set_quota(connect_numbers, 1)
+    start = connect_numbers.freeze()["now"]
+    probe = new_instance(connect, "probe-long")
+    claim_all(connect, probe, 1)
+    desk = new_instance(connect, "long")
+    release_all(connect, claim_all(connect, desk, 1))
+    connect_numbers.set_clock(start + 5)
+    release_all(connect, claim_all(connect, desk, 1))
+    found = agreed(connect_numbers, connect, probe)
+    assert found["releases_in_window"] == 2
+    assert found["claims_resume_at"] == start + WINDOW
+    assert found["schedule"] == [{"at": start + WINDOW, "releases_leaving_window": 1}]

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connect_numbers.domain.churn import check_churn, churn_budget, churn_limit, claims_resume_at
+from connect_numbers.domain.churn import (
+    GroupedTimes,
+    check_churn,
+    churn_budget,
+    churn_limit,
+    claims_resume_at,
+)
 from connect_numbers.domain.errors import InvalidParameter
 
 DAY = 86_400
@@ -155,3 +161,16 @@ def test_the_budget_allows_a_claim_exactly_when_check_churn_does(
         refused = True
     assert budget.claims_allowed is not refused
     assert (budget.releases_left_before_lockout == 0) is refused
+
+
+@given(counts=st.lists(st.integers(1, 4), max_size=12), quota=st.integers(0, 6))
+def test_grouped_times_are_the_release_times_they_group(counts: list[int], quota: int) -> None:
+    groups = [(T + 10 * i, n) for i, n in enumerate(counts)]
+    expanded = [at for at, n in groups for _ in range(n)]
+    grouped = GroupedTimes(groups)
+    assert list(grouped) == expanded
+    assert len(grouped) == len(expanded)
+    if expanded:
+        assert grouped[-1] == expanded[-1]
+    limit = churn_limit(quota, 200)
+    assert claims_resume_at(grouped, limit, WINDOW) == claims_resume_at(expanded, limit, WINDOW)

@@ -9,10 +9,13 @@ never refused.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import overload
 
 from .errors import InvalidParameter
 
@@ -121,3 +124,27 @@ def churn_budget(
         claims_resume_at=claims_resume_at(release_times, limit, window),
         schedule=tuple((at + window, count) for at, count in released_together),
     )
+
+
+class GroupedTimes(Sequence[float]):
+    """Release times (oldest first) given as (time, how many releases share it) groups."""
+
+    def __init__(self, groups: Sequence[tuple[float, int]]) -> None:
+        self._times = [at for at, _ in groups]
+        self._ends = list(itertools.accumulate(count for _, count in groups))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[float]: ...
+    def __getitem__(self, index: int | slice) -> float | Sequence[float]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._times[bisect.bisect_right(self._ends, index)]

@@ -8,9 +8,10 @@ ClaimPhoneNumber does in that second.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
-from ..domain.churn import ChurnBudget, churn_budget
+from ..domain.churn import ChurnBudget, GroupedTimes, churn_budget
 from ..domain.cooldown import Release
 from ..domain.errors import InvalidParameter
 from ..domain.listings import CooldownQuery, ListedRow, NumberQuery, ScopeCounts
@@ -78,13 +79,20 @@ def _cooldown_position(token: str) -> tuple[float, int]:
 def read_churn_budget(
     services: Services, account_id: str, region: str
 ) -> tuple[ChurnBudget, float]:
-    """The account's churn budget in the region now, and that now."""
+    """The account's churn budget in the region now, and that now.
+
+    The release times come from one grouped read; when they fall in more groups than the
+    schedule shows, from the same lazy sequence the claim check reads.
+    """
     with transaction(services, write=False) as tx:
         quota = tx.uow.quotas.phone_numbers_per_instance(account_id, region)
         window = tx.config.churn_window_seconds
         since = tx.now - window
-        times = tx.uow.releases.times_since(account_id, region, since)
-        together = tx.uow.listings.released_together(account_id, region, since, SCHEDULE_LIMIT)
+        together = tx.uow.listings.released_together(account_id, region, since, SCHEDULE_LIMIT + 1)
+        times: Sequence[float] = GroupedTimes(together)
+        if len(together) > SCHEDULE_LIMIT:
+            times = tx.uow.releases.times_since(account_id, region, since)
+            together = together[:SCHEDULE_LIMIT]
         budget = churn_budget(times, quota, tx.config.churn_percent, window, together)
         return budget, tx.now
 
