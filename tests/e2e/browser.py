@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -101,7 +101,13 @@ class Page:
 
     def wait(self, condition: Callable[[WebDriver], Found], seconds: float = 15) -> Found:
         try:
-            return WebDriverWait(self.driver, seconds, poll_frequency=0.1).until(condition)
+            waiting = WebDriverWait(
+                self.driver,
+                seconds,
+                poll_frequency=0.1,
+                ignored_exceptions=(StaleElementReferenceException,),
+            )
+            return waiting.until(condition)
         except TimeoutException:
             raise AssertionError(f"timed out; the page reads:\n{self.text('body')}") from None
 
@@ -112,16 +118,24 @@ class Page:
         return self.driver.find_elements(By.CSS_SELECTOR, css)
 
     def text(self, css: str) -> str:
-        found = self.all(css)
-        return found[0].text if found else ""
+        for _ in range(5):
+            try:
+                found = self.all(css)
+                return found[0].text if found else ""
+            except StaleElementReferenceException:  # replaced by a refresh as it was read
+                continue
+        raise AssertionError(f"{css} kept changing while it was read")
 
     def shows(self, css: str, words: str, seconds: float = 15) -> WebElement:
         """Wait until the element at ``css`` contains ``words``; that element."""
 
         def present(driver: WebDriver) -> WebElement | None:
-            for element in driver.find_elements(By.CSS_SELECTOR, css):
-                if words in element.text:
-                    return element
+            try:
+                for element in driver.find_elements(By.CSS_SELECTOR, css):
+                    if words in element.text:
+                        return element
+            except StaleElementReferenceException:  # replaced by a refresh as it was read
+                pass
             return None
 
         return self.wait(present, seconds)

@@ -3,6 +3,7 @@
 "use strict";
 (() => {
   const { api, el, svg, time, day, duration, query, keepCurrent } = Console;
+  let shown = null;
 
   function scope() {
     return {
@@ -109,6 +110,9 @@
   async function refresh() {
     const { account, region } = scope();
     const b = await api("GET", `churn/${encodeURIComponent(account)}/${encodeURIComponent(region)}`);
+    const key = JSON.stringify(b);
+    if (key === shown) return; // the same budget: leave the page as it is
+    shown = key;
     verdict(b);
     facts(b);
     chart(b);

@@ -165,6 +165,15 @@ const Console = (() => {
     return node;
   }
 
+  // Replace what ``node`` shows only when ``data`` changed: a refresh that finds the same
+  // data leaves the page alone (focus, selection and the reader's place stay put).
+  function render(node, data, build) {
+    const key = JSON.stringify(data);
+    if (node.dataset.shown === key) return;
+    node.dataset.shown = key;
+    node.replaceChildren(...[build()].flat());
+  }
+
   function query() {
     return new URLSearchParams(location.search);
   }
@@ -227,6 +236,6 @@ const Console = (() => {
 
   return {
     ApiError, api, clearMessages, day, duration, el, keepCurrent, query, refreshAll,
-    showError, showNotice, svg, time, when,
+    render, showError, showNotice, svg, time, when,
   };
 })();

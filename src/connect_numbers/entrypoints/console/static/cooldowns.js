@@ -1,7 +1,7 @@
 // Cooldowns: a page of GET cooldowns (soonest end first) and a per-day timeline of it.
 "use strict";
 (() => {
-  const { api, el, svg, time, day, duration, query, keepCurrent, refreshAll } = Console;
+  const { api, el, svg, time, day, duration, query, keepCurrent, refreshAll, render } = Console;
   const FILTERS = ["account_id", "region", "limit"];
   const tokens = [null];
   let next = null;
@@ -26,10 +26,10 @@
   // Bars: how many of the page's numbers come back on each local day.
   function timeline(cooldowns) {
     const holder = document.getElementById("timeline");
-    if (cooldowns.length === 0) {
-      holder.replaceChildren(el("p", { class: "none" }, "Nothing is cooling."));
-      return;
-    }
+    render(holder, cooldowns, () => (cooldowns.length ? chart(cooldowns) : el("p", { class: "none" }, "Nothing is cooling.")));
+  }
+
+  function chart(cooldowns) {
     const days = new Map();
     for (const c of cooldowns) {
       const d = new Date(c.cooldown_until * 1000);
@@ -57,8 +57,8 @@
         width: Math.max(2, step - 2).toFixed(1), height: h.toFixed(1) }, svg("title", {}, label)));
     }
     const summary = `${cooldowns.length} numbers come back between ${day(first)} and ${day(last)}`;
-    holder.replaceChildren(svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`,
-      role: "img", "aria-label": summary }, svg("title", {}, summary), ...parts));
+    return svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`,
+      role: "img", "aria-label": summary }, svg("title", {}, summary), ...parts);
   }
 
   async function refresh() {
@@ -67,10 +67,9 @@
     if (current) params.set("next_token", current);
     const [page, clock] = await Promise.all([api("GET", `cooldowns?${params}`), api("GET", "clock")]);
     next = page.next_token;
-    const body = document.querySelector("#cooldowns tbody");
-    body.replaceChildren(...(page.cooldowns.length
+    render(document.querySelector("#cooldowns tbody"), [page.cooldowns, clock.now], () => (page.cooldowns.length
       ? page.cooldowns.map((c) => row(c, clock.now))
-      : [el("tr", {}, el("td", { colspan: 6, class: "none" }, "No number is cooling."))]));
+      : el("tr", {}, el("td", { colspan: 6, class: "none" }, "No number is cooling."))));
     timeline(page.cooldowns);
     document.getElementById("next").disabled = !next;
     document.getElementById("previous").disabled = tokens.length < 2;

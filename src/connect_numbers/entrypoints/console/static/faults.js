@@ -1,7 +1,7 @@
 // Fault rules (GET/POST/DELETE faults): listed with their hits, added from a form, deleted.
 "use strict";
 (() => {
-  const { api, el, keepCurrent, refreshAll, showError, showNotice } = Console;
+  const { api, el, keepCurrent, refreshAll, render, showError, showNotice } = Console;
   const NUMBERS = new Set(["latency_ms", "count", "probability", "status"]);
   let missing = false;
 
@@ -57,8 +57,8 @@
       throw error;
     }
     const rules = answer.faults || [];
-    document.querySelector("#faults tbody").replaceChildren(...(rules.length ? rules.map(row)
-      : [el("tr", {}, el("td", { colspan: 7, class: "none" }, "No fault rule is in force."))]));
+    render(document.querySelector("#faults tbody"), rules, () => (rules.length ? rules.map(row)
+      : el("tr", {}, el("td", { colspan: 7, class: "none" }, "No fault rule is in force."))));
   }
 
   function rule() {

@@ -1,7 +1,7 @@
 // Overview: counts per account and region (GET summary) and each churn budget as a gauge.
 "use strict";
 (() => {
-  const { api, el, svg, time, keepCurrent } = Console;
+  const { api, el, svg, time, keepCurrent, render } = Console;
 
   function gauge(budget) {
     const share = budget.limit > 0 ? Math.min(1, budget.releases_in_window / budget.limit) : 1;
@@ -39,15 +39,12 @@
     const summary = await api("GET", "summary");
     const budgets = await Promise.all(
       summary.scopes.map((s) => api("GET", `churn/${s.account_id}/${s.region}`)));
-    const body = document.querySelector("#scopes tbody");
-    if (summary.scopes.length === 0) {
-      body.replaceChildren(el("tr", {}, el("td", { colspan: 8, class: "none" },
-        "No account holds or cools a number yet.")));
-    } else {
-      body.replaceChildren(...summary.scopes.map((s, i) => row(s, budgets[i])));
-    }
+    const budgetsNow = budgets.map(({ now, ...rest }) => rest);
+    render(document.querySelector("#scopes tbody"), [summary.scopes, budgetsNow], () => (summary.scopes.length
+      ? summary.scopes.map((s, i) => row(s, budgets[i]))
+      : el("tr", {}, el("td", { colspan: 8, class: "none" }, "No account holds or cools a number yet."))));
     const total = (key) => summary.scopes.reduce((sum, s) => sum + s[key], 0);
-    document.querySelector("#scopes tfoot").replaceChildren(el("tr", {},
+    render(document.querySelector("#scopes tfoot"), summary.scopes, () => el("tr", {},
       el("th", { scope: "row", colspan: 2 }, "All"),
       ...["claimed", "in_progress", "failed", "cooling"].map((k) => el("td", { class: "num" }, total(k))),
       el("td", { colspan: 2 })));

@@ -1,7 +1,7 @@
 // Numbers: a filtered page of GET numbers, in E.164 order; the next page by its token.
 "use strict";
 (() => {
-  const { api, el, time, query, keepCurrent, refreshAll } = Console;
+  const { api, el, time, query, keepCurrent, refreshAll, render } = Console;
   const FILTERS = ["account_id", "region", "status", "instance_id", "prefix", "limit"];
   const tokens = [null]; // the token of each page seen so far; the last is the current one
   let next = null;
@@ -46,12 +46,9 @@
     if (current) params.set("next_token", current);
     const page = await api("GET", `numbers?${params}`);
     next = page.next_token;
-    const body = document.querySelector("#numbers tbody");
-    if (page.numbers.length === 0) {
-      body.replaceChildren(el("tr", {}, el("td", { colspan: 10, class: "none" }, "No number matches.")));
-    } else {
-      body.replaceChildren(...page.numbers.map(row));
-    }
+    render(document.querySelector("#numbers tbody"), page.numbers, () => (page.numbers.length
+      ? page.numbers.map(row)
+      : el("tr", {}, el("td", { colspan: 10, class: "none" }, "No number matches."))));
     document.getElementById("next").disabled = !next;
     document.getElementById("previous").disabled = tokens.length < 2;
     document.getElementById("first").disabled = tokens.length < 2;
