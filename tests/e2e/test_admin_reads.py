@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from helpers import available, new_instance, set_quota
+
+from connect_numbers.testing.server import RunningServer
 
 PREFIX = "/_connect-numbers/"
 DAY = 86_400
@@ -287,3 +290,15 @@ def test_the_summary_counts_in_progress_failed_and_forgets_expired_failures(
     assert counts() == [("us-east-1", 2, 0, 0, 0), ("us-west-2", 1, 0, 0, 0)]
     listed = ok(connect_numbers, "numbers")["numbers"]
     assert len(listed) == 3
+
+
+def test_the_reads_ask_for_the_admin_token_like_every_admin_call(tmp_path: Path) -> None:
+    token = "reads-token"
+    with RunningServer(f"sqlite:///{tmp_path / 'reads.db'}", admin_token=token) as server:
+        for path in ("numbers", "cooldowns", "churn/000000000000/us-east-1", "summary"):
+            url = f"{server.endpoint}{PREFIX}{path}"
+            assert httpx.get(url, timeout=10).status_code == 401
+            wrong = {"Authorization": "Bearer nope"}
+            assert httpx.get(url, headers=wrong, timeout=10).status_code == 403
+            right = {"Authorization": f"Bearer {token}"}
+            assert httpx.get(url, headers=right, timeout=10).status_code == 200

@@ -264,3 +264,37 @@ def test_the_console_is_usable_from_the_keyboard(console: Page) -> None:
     focused.send_keys(Keys.ENTER)
     console.wait(lambda d: d.current_url.endswith("numbers.html"))
     assert console.find('nav a[aria-current="page"]').text == "Numbers"
+
+
+def test_configuration_and_quotas_are_edited_from_the_page(
+    console: Page, connect_numbers: Any
+) -> None:
+    console.open("config.html")
+    field = console.wait(lambda d: d.find_element(By.ID, "c-cooldown_days"))
+    assert field.get_attribute("value") == "180"
+    field.clear()
+    field.send_keys("30")
+    throttled = console.find("#c-throttling-enabled")
+    throttled.click()
+    console.find("#config button[type=submit]").click()
+    console.shows("#messages", "Saved: cooldown_days, throttling.")
+    config = connect_numbers.admin("GET", "config")
+    assert (config["cooldown_days"], config["throttling"]["enabled"]) == (30, True)
+    connect_numbers.config(throttling={"enabled": False})
+
+    console.wait(lambda d: console.find("#q-value").get_attribute("value") == "5")
+    quota = console.find("#q-value")
+    quota.clear()
+    quota.send_keys("42")
+    console.find("#quota button[type=submit]").click()
+    console.shows("#messages", "The quota is now 42.")
+    assert connect_numbers.admin("GET", f"quotas/{ACCOUNT}/us-east-1") == {
+        "phone_numbers_per_instance": 42
+    }
+    bad = console.find("#c-churn_percent")
+    bad.clear()
+    bad.send_keys("-5")
+    console.run("document.getElementById('config').noValidate = true")
+    console.find("#config button[type=submit]").click()
+    console.shows("#messages", "churn_percent")
+    assert connect_numbers.admin("GET", "config")["churn_percent"] == 200
