@@ -23,40 +23,52 @@
       el("td", {}, duration(c.cooldown_until - now)));
   }
 
-  // Bars: how many of the page's numbers come back on each local day.
-  function timeline(cooldowns) {
-    const holder = document.getElementById("timeline");
-    render(holder, cooldowns, () => (cooldowns.length ? chart(cooldowns) : el("p", { class: "none" }, "Nothing is cooling.")));
+  function localDay(epoch) {
+    const d = new Date(epoch * 1000);
+    return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() / 1000;
   }
 
-  function chart(cooldowns) {
+  // Bars: how many of the page's numbers come back on each local day, from today on
+  // (at least 30 days shown, so that one day is one narrow bar on a calendar).
+  function timeline(cooldowns, now) {
+    const holder = document.getElementById("timeline");
+    render(holder, [cooldowns, localDay(now)], () => (cooldowns.length
+      ? chart(cooldowns, now)
+      : el("p", { class: "none" }, "Nothing is cooling.")));
+  }
+
+  function chart(cooldowns, now) {
     const days = new Map();
     for (const c of cooldowns) {
-      const d = new Date(c.cooldown_until * 1000);
-      const key = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() / 1000;
+      const key = localDay(c.cooldown_until);
       days.set(key, (days.get(key) || 0) + 1);
     }
-    const first = Math.min(...days.keys());
+    const first = localDay(now);
     const last = Math.max(...days.keys());
-    const span = Math.max(1, Math.round((last - first) / 86400) + 1);
+    const span = Math.max(30, Math.round((last - first) / 86400) + 1);
     const most = Math.max(...days.values());
-    const width = 1000, height = 160, left = 40, bottom = 130;
-    const step = (width - left - 10) / span;
+    const width = 1000, height = 160, left = 40, right = 10, bottom = 130;
+    const step = (width - left - right) / span;
     const parts = [
-      svg("line", { class: "axis", x1: left, y1: bottom, x2: width - 10, y2: bottom }),
-      svg("text", { x: 4, y: 20 }, String(most)),
+      svg("line", { class: "axis", x1: left, y1: bottom, x2: width - right, y2: bottom }),
+      svg("text", { x: 4, y: 24 }, String(most)),
       svg("text", { x: 4, y: bottom }, "0"),
-      svg("text", { x: left, y: bottom + 20 }, day(first)),
-      svg("text", { x: width - 10, y: bottom + 20, "text-anchor": "end" }, day(last + 1)),
     ];
+    for (let tick = 0; tick <= 4; tick++) {
+      const offset = Math.round((span - 1) * tick / 4);
+      const at = first + offset * 86400;
+      const anchor = tick === 0 ? "start" : tick === 4 ? "end" : "middle";
+      const x = left + offset * step + (tick === 4 ? step : 0);
+      parts.push(svg("text", { x: x.toFixed(1), y: bottom + 20, "text-anchor": anchor }, day(at)));
+    }
     for (const [start, count] of days) {
       const x = left + Math.round((start - first) / 86400) * step;
-      const h = (count / most) * (bottom - 20);
+      const h = (count / most) * (bottom - 24);
       const label = `${count} back on ${day(start)}`;
       parts.push(svg("rect", { class: "bar", x: x.toFixed(1), y: (bottom - h).toFixed(1),
-        width: Math.max(2, step - 2).toFixed(1), height: h.toFixed(1) }, svg("title", {}, label)));
+        width: Math.max(2, step - 1).toFixed(1), height: h.toFixed(1) }, svg("title", {}, label)));
     }
-    const summary = `${cooldowns.length} numbers come back between ${day(first)} and ${day(last)}`;
+    const summary = `${cooldowns.length} numbers come back between ${day(Math.min(...days.keys()))} and ${day(last)}`;
     return svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`,
       role: "img", "aria-label": summary }, svg("title", {}, summary), ...parts);
   }
@@ -70,7 +82,7 @@
     render(document.querySelector("#cooldowns tbody"), [page.cooldowns, clock.now], () => (page.cooldowns.length
       ? page.cooldowns.map((c) => row(c, clock.now))
       : el("tr", {}, el("td", { colspan: 6, class: "none" }, "No number is cooling."))));
-    timeline(page.cooldowns);
+    timeline(page.cooldowns, clock.now);
     document.getElementById("next").disabled = !next;
     document.getElementById("previous").disabled = tokens.length < 2;
     document.getElementById("first").disabled = tokens.length < 2;
