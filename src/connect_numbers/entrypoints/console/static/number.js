@@ -2,7 +2,7 @@
 "use strict";
 (() => {
   const { api, el, time, query, keepCurrent, refreshAll, showError, showNotice, duration } = Console;
-  const e164 = (query().get("e164") || "").trim().replace(/^ /, "+");
+  const e164 = (query().get("e164") || "").replace(/^ /, "+").trim();
   const DERIVED = new Set(["SETTLE", "FAIL", "COOLDOWN_END"]);
   const SHOWN = ["phone_number_id", "account_id", "region", "principal", "request_id"];
 
