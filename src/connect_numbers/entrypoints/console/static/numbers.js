@@ -10,7 +10,7 @@
     const given = new URLSearchParams();
     const from = query();
     for (const name of FILTERS) {
-      const value = (from.get(name) || "").trim();
+      const value = (from.get(name) || "").replace(/^ /, "+").trim(); // a bare '+' reads as ' '
       if (value) given.set(name, value);
     }
     return given;
