@@ -7,7 +7,6 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import RawSender
 from connect_numbers.entrypoints.console import PAGES
 
 CONSOLE = "/_connect-numbers/console/"
@@ -64,7 +63,7 @@ def test_a_browser_opening_the_root_is_sent_to_the_console(connect_numbers: Any)
 
 
 def test_the_root_without_html_or_signed_is_still_connect(
-    connect_numbers: Any, raw: RawSender
+    connect_numbers: Any, raw: Any
 ) -> None:
     plain = fetch(connect_numbers, "/", headers={"Accept": "application/json"})
     assert plain.status_code == 404
