@@ -62,9 +62,7 @@ def test_a_browser_opening_the_root_is_sent_to_the_console(connect_numbers: Any)
     assert response.headers["location"] == CONSOLE
 
 
-def test_the_root_without_html_or_signed_is_still_connect(
-    connect_numbers: Any, raw: Any
-) -> None:
+def test_the_root_without_html_or_signed_is_still_connect(connect_numbers: Any, raw: Any) -> None:
     plain = fetch(connect_numbers, "/", headers={"Accept": "application/json"})
     assert plain.status_code == 404
     assert plain.headers["x-amzn-errortype"] == "UnknownOperationException"
