@@ -124,7 +124,15 @@
     document.getElementById("f-account").value = account;
     document.getElementById("f-region").value = region;
     document.querySelector("main h1").textContent = `Churn budget of ${account} in ${region}`;
-    choices().catch(() => {});
     keepCurrent(refresh, 5);
+    // the accounts and regions to pick from cost a count of every number: read them only
+    // when the operator goes to pick one
+    let asked = false;
+    for (const id of ["f-account", "f-region"]) {
+      document.getElementById(id).addEventListener("focus", () => {
+        if (!asked) choices().catch(() => {});
+        asked = true;
+      });
+    }
   });
 })();
