@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from .. import __version__
 from ..domain.errors import DomainError, NotFound
@@ -29,6 +29,7 @@ from ..service import admin, inventory, numbers_admin, source_numbers
 from ..service.context import Services, retried
 from ..service.credentials import KeyRing
 from .admin_accounts import account_routes
+from .admin_reads import read_routes
 from .faults import fault_routes
 from .metrics import Metrics
 from .operations import number_summary
@@ -61,7 +62,8 @@ class AdminApi:
         self.services = services
         self.token = token
         self.routes: list[tuple[str, re.Pattern[str], Route]] = []
-        for method, pattern, route in [*_ROUTES, *account_routes(keys, _object), *fault_routes()]:
+        routes = [*_ROUTES, *account_routes(keys, _object), *fault_routes(), *read_routes()]
+        for method, pattern, route in routes:
             self.add(method, pattern, route)
         if metrics is not None:
             self.add("GET", "metrics", lambda services, body, labels: metrics.scrape())
@@ -71,23 +73,30 @@ class AdminApi:
         self.routes.append((method, re.compile(f"^{pattern}$"), route))
 
     def handle(
-        self, method: str, path: str, headers: dict[str, str], body: bytes, peer: str = "-"
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: bytes,
+        peer: str = "-",
+        query: str = "",
     ) -> Response:
-        """Answer one admin call; ``peer`` is the caller's address, for the audit log."""
+        """Answer one admin call; ``peer`` is the caller's address, for the audit log; a
+        GET's query parameters are its document."""
         try:
             self._check_token(headers, method, path)
         except AdminError as error:
             return _error(error.status, error.code, error.message)
-        response = self._answer(method, path, body)
+        response = self._answer(method, path, body, query)
         if method != "GET":
             _audit(method, path, body, response, peer, self.token is not None)
         return response
 
-    def _answer(self, method: str, path: str, body: bytes) -> Response:
+    def _answer(self, method: str, path: str, body: bytes, query: str) -> Response:
         try:
             route, labels = self._route(method, path.removeprefix(PREFIX))
             labels = {k: unquote(v) for k, v in labels.items()}
-            document = _json(body)
+            document = _query(query) if method == "GET" else _json(body)
             answer = retried(lambda: route(self.services, document, labels))
             return answer if isinstance(answer, Response) else _response(200, answer)
         except AdminError as error:
@@ -135,6 +144,17 @@ def _json(body: bytes) -> Body:
         ) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise AdminError(400, "InvalidJson", "The request body is not valid JSON") from None
+    return document
+
+
+def _query(query: str) -> dict[str, str]:
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
+    except (ValueError, UnicodeDecodeError):
+        raise AdminError(400, "InvalidParameter", "The query string is malformed") from None
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise AdminError(400, "InvalidParameter", "A query parameter is given more than once")
     return document
 
 

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ..protocol.serializer import Response, error_response
+from . import console
 from .admin import PREFIX, AdminApi
 from .pipeline import HttpRequest, Pipeline
 
@@ -71,22 +72,27 @@ class ConnectNumbersApp:
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         raw_path = raw_path.split("?", 1)[0]
         headers = _headers(scope)
+        query = scope["query_string"].decode("latin-1")
+        if console.serves(raw_path):
+            return console.page(scope["method"], raw_path)
         if raw_path.startswith(PREFIX):
-            return self._admin(scope["method"], raw_path, headers, body, _peer(scope))
-        request = HttpRequest(
-            scope["method"],
-            raw_path,
-            scope["query_string"].decode("latin-1"),
-            headers,
-            body,
-        )
+            return self._admin(scope["method"], raw_path, headers, body, _peer(scope), query)
+        if console.browser_visit(scope["method"], raw_path, query, headers):
+            return console.redirect()
+        request = HttpRequest(scope["method"], raw_path, query, headers, body)
         return self.pipeline.handle(request)
 
     def _admin(
-        self, method: str, path: str, headers: dict[str, str], body: bytes, peer: str
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: bytes,
+        peer: str,
+        query: str,
     ) -> Response:
         try:
-            return self.admin.handle(method, path, headers, body, peer)
+            return self.admin.handle(method, path, headers, body, peer, query)
         except Exception:
             request_id = str(uuid.uuid4())
             log.exception("admin request %s failed", request_id)

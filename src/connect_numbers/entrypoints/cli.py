@@ -16,6 +16,7 @@ from ._cli_support import call as _call
 from .cli_accounts import accounts
 from .cli_faults import faults
 from .cli_inventory import inventory
+from .cli_reads import churn, cooldowns, numbers_list
 from .cli_sources import source_numbers
 
 __all__ = ["main", "parse_duration"]
@@ -351,10 +352,11 @@ def quotas_set(
 
 @main.group()
 def numbers() -> None:
-    """A phone number's history, and restoring a released one.
+    """Every number held, a phone number's history, and restoring a released one.
 
     \b
     Examples:
+      connect-numbers numbers list --status CLAIMED
       connect-numbers numbers history +12065550100
       connect-numbers numbers restore +12065550100
     """
@@ -432,6 +434,9 @@ def reset(ctx: click.Context) -> None:
 
 main.add_command(accounts)
 main.add_command(inventory)
+main.add_command(cooldowns)
+main.add_command(churn)
+numbers.add_command(numbers_list)
 main.add_command(source_numbers)
 main.add_command(faults)
 

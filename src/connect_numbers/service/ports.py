@@ -19,6 +19,7 @@ from ..domain.events import Event
 from ..domain.faults import FaultRule
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
+from ..domain.listings import CooldownQuery, ListedRow, NumberQuery, ScopeCounts
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
 from ..domain.source_numbers import SourceNumber
 from ..domain.throttle import TokenBucket
@@ -37,6 +38,7 @@ __all__ = [
     "InstanceAttributeRepository",
     "InstanceRepository",
     "InventoryRepository",
+    "ListingRepository",
     "PhoneNumberRepository",
     "QuotaRepository",
     "ReleaseRepository",
@@ -170,6 +172,23 @@ class InventoryRepository(Protocol):
     ) -> list[str]: ...
 
 
+class ListingRepository(Protocol):
+    """The admin API's reads across every account and region."""
+
+    def numbers(
+        self, where: NumberQuery, after: str | None, limit: int, now: float
+    ) -> list[ListedRow]: ...
+    def tags_of(self, arns: Sequence[str]) -> dict[str, dict[str, str]]: ...
+    def claimed_at(self, numbers: Sequence[ListedRow]) -> dict[str, float]: ...
+    def cooldowns(
+        self, where: CooldownQuery, after: tuple[float, int] | None, limit: int, now: float
+    ) -> list[tuple[int, Release]]: ...
+    def released_together(
+        self, account_id: str, region: str, since: float, limit: int
+    ) -> list[tuple[float, int]]: ...
+    def counts(self, now: float) -> list[ScopeCounts]: ...
+
+
 class ReplicaRepository(Protocol):
     def add(self, replica: Replica) -> None: ...
     def of(self, instance_id: str) -> Replica | None: ...
@@ -293,6 +312,8 @@ class UnitOfWork(Protocol):
     def throttle(self) -> ThrottleRepository: ...
     @property
     def gauges(self) -> GaugeRepository: ...
+    @property
+    def listings(self) -> ListingRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(

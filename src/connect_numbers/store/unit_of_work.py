@@ -41,6 +41,7 @@ from .flows import (
 )
 from .gauges import SqlGaugeRepository
 from .instance_data import SqlDataSetAssociationRepository, SqlInstanceAttributeRepository
+from .listings import SqlListingRepository
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -107,6 +108,7 @@ class SqlUnitOfWork:
         self.faults = SqlFaultRepository(connection)
         self.throttle = SqlThrottleRepository(connection)
         self.gauges = SqlGaugeRepository(connection)
+        self.listings = SqlListingRepository(connection)
         return self
 
     def __exit__(
