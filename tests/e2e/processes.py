@@ -60,9 +60,17 @@ COMMAND = Path(sys.executable).parent / "connect-numbers"
 class ServerProcess:
     """``with ServerProcess(db, workers=2) as server:`` a server in a child process."""
 
-    def __init__(self, db: str, *, workers: int = 1, port: int | None = None) -> None:
+    def __init__(
+        self,
+        db: str,
+        *,
+        workers: int = 1,
+        port: int | None = None,
+        options: tuple[str, ...] = (),
+    ) -> None:
         self.db = db
         self.workers = workers
+        self.options = options  # more ``serve`` options, e.g. ("--db-statement-timeout", "2")
         self.port = port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in stop/kill
@@ -84,6 +92,7 @@ class ServerProcess:
                 str(self.workers),
                 "--log-level",
                 "warning",
+                *self.options,
             ],
             stdin=subprocess.DEVNULL,
             stdout=self._log,

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from .. import __version__
-from ..domain.errors import DomainError, NotFound
+from ..domain.errors import DomainError, NotFound, StorageFailure
 from ..domain.source_numbers import SourceNumber
 from ..protocol.model import known_regions
 from ..protocol.serializer import Response
@@ -25,6 +25,7 @@ from ..service import admin, inventory, numbers_admin, source_numbers
 from ..service.context import Services, retried
 from ..service.credentials import KeyRing
 from .admin_accounts import account_routes
+from .failure_log import storage_failures
 from .operations import number_summary
 from .throttling import Throttle
 
@@ -80,6 +81,14 @@ class AdminApi:
             return _response(404, {"code": "NotFound", "message": error.message})
         except DomainError as error:
             return _response(400, {"code": "InvalidParameter", "message": error.message})
+        except StorageFailure as failure:
+            request_id = str(uuid.uuid4())
+            storage_failures.failed(failure, request_id)
+            message = (
+                f"The database cannot be used right now ({failure.kind}); "
+                f"retry later ({request_id})"
+            )
+            return _response(503, {"code": "ServiceUnavailable", "message": message})
 
     def _check_token(self, headers: dict[str, str], method: str, path: str) -> None:
         if self.token is None:

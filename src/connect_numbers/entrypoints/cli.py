@@ -72,6 +72,24 @@ def main(endpoint: str, admin_token: str | None) -> None:
 )
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
 @click.option(
+    "--db-connect-timeout",
+    envvar="CONNECT_NUMBERS_DB_CONNECT_TIMEOUT",
+    default=5.0,
+    show_default=True,
+    type=float,
+    help="Seconds to wait for a new PostgreSQL connection before the request fails "
+    "(500, which SDKs retry).",
+)
+@click.option(
+    "--db-statement-timeout",
+    envvar="CONNECT_NUMBERS_DB_STATEMENT_TIMEOUT",
+    default=5.0,
+    show_default=True,
+    type=float,
+    help="Seconds one statement may take: PostgreSQL cancels it (a hung server is given "
+    "up 1 s later); SQLite waits that long for its write lock.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
@@ -85,6 +103,8 @@ def serve_command(
     db: str,
     synchronous: str,
     workers: int,
+    db_connect_timeout: float,
+    db_statement_timeout: float,
     log_level: str,
 ) -> None:
     """Start the server (Connect's API, and the admin API under /_connect-numbers/).
@@ -105,6 +125,8 @@ def serve_command(
         synchronous=synchronous,
         log_level=log_level,
         workers=workers,
+        db_connect_timeout=db_connect_timeout,
+        db_statement_timeout=db_statement_timeout,
     )
     try:
         serve(settings)

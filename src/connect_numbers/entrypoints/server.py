@@ -10,14 +10,21 @@ import time
 from dataclasses import dataclass, fields
 from typing import Any
 
+import sqlalchemy as sa
 import uvicorn
 
 from ..domain.inventory import SyntheticInventory
 from ..protocol.model import connect_model
 from ..service.admin import read_config
-from ..service.context import Services
+from ..service.context import Services, retried
 from ..service.credentials import KeyRing
-from ..store.engine import create_engine, default_database_url, migrate
+from ..store.engine import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_STATEMENT_TIMEOUT,
+    create_engine,
+    default_database_url,
+    migrate,
+)
 from ..store.unit_of_work import SqlUnitOfWorkFactory
 from .admin import AdminApi
 from .asgi import ConnectNumbersApp
@@ -49,6 +56,8 @@ class ServerSettings:
     synchronous: str = "NORMAL"
     log_level: str = "info"
     workers: int = 1
+    db_connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    db_statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
 
     @property
     def database_url(self) -> str:
@@ -59,6 +68,13 @@ class ServerSettings:
         return is_loopback(self.host)
 
     def check(self) -> None:
+        for name in ("db_connect_timeout", "db_statement_timeout"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 < value < 86_400):
+                option = "--" + name.replace("_", "-")
+                raise StartupError(
+                    f"{option} must be a number of seconds above 0 (and below a day), not {value!r}"
+                )
         if not self.loopback and not self.admin_token:
             raise StartupError(
                 f"Refusing to listen on {self.host} without an admin token: anyone who can "
@@ -77,8 +93,16 @@ class ServerSettings:
         for f in fields(cls):
             raw = os.environ.get(_ENV_PREFIX + f.name.upper())
             if raw is not None:
-                values[f.name] = int(raw) if f.name in ("port", "workers") else raw
+                values[f.name] = _typed(f.name, raw)
         return cls(**values)
+
+
+def _typed(name: str, raw: str) -> Any:
+    if name in ("port", "workers"):
+        return int(raw)
+    if name.endswith("_timeout"):
+        return float(raw)
+    return raw
 
 
 def is_loopback(host: str) -> bool:
@@ -93,7 +117,7 @@ def is_loopback(host: str) -> bool:
 def build_app(settings: ServerSettings) -> ConnectNumbersApp:
     """The ASGI app on a migrated database."""
     settings.check()
-    engine = create_engine(settings.database_url, synchronous=settings.synchronous)
+    engine = _engine(settings)
     migrate(engine)
     uow = SqlUnitOfWorkFactory(engine)
     countries = connect_model().shape_for("PhoneNumberCountryCode").enum
@@ -103,11 +127,20 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
         with uow(write=False) as unit:
             return unit.access_keys.get(access_key_id)
 
-    keys = KeyRing(load_key, allow_local_key=settings.loopback)
-    throttle = Throttle(lambda: read_config(services).throttling)
+    keys = KeyRing(lambda key: retried(lambda: load_key(key)), allow_local_key=settings.loopback)
+    throttle = Throttle(lambda: retried(lambda: read_config(services).throttling))
     pipeline = Pipeline(services, keys, throttle)
     admin = AdminApi(services, settings.admin_token, keys=keys, throttle=throttle)
     return ConnectNumbersApp(pipeline, admin)
+
+
+def _engine(settings: ServerSettings) -> sa.Engine:
+    return create_engine(
+        settings.database_url,
+        synchronous=settings.synchronous,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
+    )
 
 
 def app_from_environment() -> ConnectNumbersApp:
@@ -147,7 +180,7 @@ def serve(settings: ServerSettings) -> None:
         "server_header": False,
     }
     if settings.workers > 1:
-        migrate(create_engine(settings.database_url, synchronous=settings.synchronous))
+        migrate(_engine(settings))
         os.environ.update(settings.to_environment())
         uvicorn.run(
             "connect_numbers.entrypoints.server:app_from_environment",

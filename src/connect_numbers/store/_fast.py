@@ -92,11 +92,16 @@ def _execute(connection: sa.Connection, compiled: _Compiled, params: dict[str, A
 
 
 def _wrapped(connection: sa.Connection, sql: str, arguments: Any, error: Exception) -> Exception:
+    """The driver's error as SQLAlchemy's; ``connection_invalidated`` says whether the
+    connection is gone (closed by the server, its network path broken)."""
     dialect = connection.dialect
     base = dialect.loaded_dbapi.Error
     if not isinstance(error, base):
         return error
-    return sa.exc.DBAPIError.instance(sql, arguments, error, base, dialect=dialect, ismulti=False)
+    lost = bool(dialect.is_disconnect(error, dbapi_connection(connection), None))
+    return sa.exc.DBAPIError.instance(
+        sql, arguments, error, base, connection_invalidated=lost, dialect=dialect, ismulti=False
+    )
 
 
 class FastQuery(_Fast):

@@ -19,6 +19,13 @@ through SQLAlchemy's ``Connection.begin()``, whose bookkeeping cost more than
 a primary-key read. A statement run through ``Connection.execute`` inside the
 unit of work joins the same transaction (store/engine.py begins nothing when
 the driver is already in one), and ends with it.
+
+When the connection turns out to be gone before COMMIT was sent (PostgreSQL
+restarted, or ended the idle session, or a proxy closed it), the database rolled
+the transaction back: the unit of work raises ``ConnectionLost`` and the caller
+runs the use case again on a new connection (``retried`` in service/context.py).
+A failure the operator must see (a full disk, a database that does not answer or
+cannot be reached) is raised as ``StorageFailure`` (store/failures.py).
 """
 
 from __future__ import annotations
@@ -26,13 +33,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from types import TracebackType
+from typing import NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..domain.errors import Contention
+from ..domain.errors import ConnectionLost, Contention
 from ..domain.idempotency import IdempotencyRecord
 from ._fast import on_driver
+from .failures import connection_gone, lost_connection, storage_failure
 from .flows import (
     SqlContactFlowRepository,
     SqlFlowAssociationRepository,
@@ -66,15 +75,19 @@ class SqlUnitOfWork:
         self._write = write
 
     def __enter__(self) -> SqlUnitOfWork:
-        connection, self._shared = self._factory.connection()
+        try:
+            connection, self._shared = self._factory.connection()
+        except DBAPIError as error:
+            _reraise(error)
         self._connection = connection
         self._open = True
+        self._committing = False
         try:
             if connection.dialect.name == "sqlite":
                 on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
-        except BaseException:
+        except BaseException as error:
             self._factory.release(connection)
-            raise
+            _reraise(error)
         self.settings = SqlSettingsRepository(connection)
         self.instances = SqlInstanceRepository(connection)
         self.tags = SqlTagRepository(connection)
@@ -111,18 +124,25 @@ class SqlUnitOfWork:
         try:
             if self._open:
                 self._end(commit=False)
-        except BaseException:
+        except BaseException as failed:
             broken = True
-            raise
+            if error is None:
+                _reraise(failed)
+            # the rollback failed too (the connection is gone): the first error tells why
         finally:
             if broken or not self._shared:
-                self._factory.release(self._connection)
+                self._factory.release(self._connection, lost=connection_gone(error))
             else:
                 self._factory.done(self._connection)
-        if error is not None and _is_contention(error):
-            raise Contention(str(error)) from error
+        if error is not None:
+            if lost_connection(error) and not self._committing:
+                raise ConnectionLost(str(error)) from error
+            translated = _translated(error)
+            if translated is not error:
+                raise translated from error
 
     def commit(self) -> None:
+        self._committing = True  # from here a lost connection may have committed
         self._end(commit=True)
 
     def _end(self, *, commit: bool) -> None:
@@ -191,17 +211,34 @@ class SqlUnitOfWorkFactory:
         if getattr(self._local, "connection", None) is connection:
             self._local.busy = False
 
-    def release(self, connection: sa.Connection) -> None:
-        """Close ``connection``; the thread opens a new one when it next needs one."""
+    def release(self, connection: sa.Connection, *, lost: bool = False) -> None:
+        """Close ``connection`` (``lost``: it is gone, and is not given back to the pool);
+        the thread opens a new one when it next needs one."""
         if getattr(self._local, "connection", None) is connection:
             self._local.connection = None
             self._local.busy = False
         with contextlib.suppress(Exception):
+            if lost and not connection.invalidated:
+                connection.invalidate()
             connection.close()
 
 
 # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available
 _RETRYABLE_CODES = frozenset({"40001", "40P01", "55P03"})
+
+
+def _reraise(error: BaseException) -> NoReturn:
+    translated = _translated(error)
+    if translated is error:
+        raise error
+    raise translated from error
+
+
+def _translated(error: BaseException) -> BaseException:
+    """``error`` as the service sees it: Contention, a StorageFailure, or itself."""
+    if _is_contention(error):
+        return Contention(str(error))
+    return storage_failure(error) or error
 
 
 def _is_contention(error: BaseException) -> bool:
