@@ -120,6 +120,7 @@ def test_config_reads_the_defaults(connect_numbers: Any) -> None:
         "churn_percent": 200,
         "idempotency_hours": 24,
         "throttling": {"enabled": False, "rate": 2, "burst": 5},
+        "history_retention_days": None,
     }
 
 

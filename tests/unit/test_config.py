@@ -16,6 +16,7 @@ DEFAULTS = {
     "churn_percent": 200.0,
     "idempotency_hours": 24.0,
     "throttling": {"enabled": False, "rate": 2.0, "burst": 5},
+    "history_retention_days": None,
 }
 
 
@@ -84,3 +85,13 @@ def test_a_refused_update_changes_nothing() -> None:
     with pytest.raises(InvalidParameter):
         config.updated({"cooldown_days": 30, "bogus": 1})
     assert config == Config()
+
+
+def test_history_retention_is_forever_by_default_and_takes_days_or_null() -> None:
+    assert Config().history_retention_seconds is None
+    config = Config().updated({"history_retention_days": 365})
+    assert config.history_retention_seconds == 365 * 86400
+    assert config.updated({"history_retention_days": None}).history_retention_days is None
+    for bad in (-1, "365", True):
+        with pytest.raises(InvalidParameter, match="history_retention_days"):
+            Config().updated({"history_retention_days": bad})

@@ -1,7 +1,9 @@
 """The rules' tunable figures, with AWS's values as defaults.
 
 ``cooldown_days`` defaults to 180 (the current ReleasePhoneNumber text); 30
-reproduces the older text. The whole configuration is one document that the
+reproduces the older text. ``history_retention_days`` (default None: forever)
+is how long the event history and release records are kept beyond what the
+rules need (domain/retention.py). The whole configuration is one document that the
 admin API reads and partially updates.
 """
 
@@ -35,6 +37,7 @@ class Config:
     churn_percent: float = 200.0
     idempotency_hours: float = 24.0
     throttling: Throttling = field(default_factory=Throttling)
+    history_retention_days: float | None = None  # None: keep history forever
 
     @property
     def cooldown_seconds(self) -> float:
@@ -47,6 +50,11 @@ class Config:
     @property
     def idempotency_seconds(self) -> float:
         return self.idempotency_hours * HOUR
+
+    @property
+    def history_retention_seconds(self) -> float | None:
+        days = self.history_retention_days
+        return None if days is None else days * DAY
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,6 +71,8 @@ class Config:
         for key, value in changes.items():
             if key == "throttling":
                 values[key] = _throttling(self.throttling, value)
+            elif key == "history_retention_days" and value is None:
+                values[key] = None
             else:
                 values[key] = _number(key, value, _CONFIG_FIELDS)
         return replace(self, **values)

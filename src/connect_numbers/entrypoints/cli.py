@@ -90,6 +90,15 @@ def main(endpoint: str, admin_token: str | None) -> None:
     "up 1 s later); SQLite waits that long for its write lock.",
 )
 @click.option(
+    "--maintenance-interval",
+    envvar="CONNECT_NUMBERS_MAINTENANCE_INTERVAL",
+    default=60.0,
+    show_default=True,
+    type=float,
+    help="Seconds between background passes that delete expired client tokens (and "
+    "history beyond history_retention_days); 0 turns them off.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
@@ -105,6 +114,7 @@ def serve_command(
     workers: int,
     db_connect_timeout: float,
     db_statement_timeout: float,
+    maintenance_interval: float,
     log_level: str,
 ) -> None:
     """Start the server (Connect's API, and the admin API under /_connect-numbers/).
@@ -127,6 +137,7 @@ def serve_command(
         workers=workers,
         db_connect_timeout=db_connect_timeout,
         db_statement_timeout=db_statement_timeout,
+        maintenance_interval=maintenance_interval,
     )
     try:
         serve(settings)
@@ -390,6 +401,20 @@ def health(ctx: click.Context) -> None:
       connect-numbers health
     """
     _call(ctx, "GET", "health")
+
+
+@main.command("maintenance")
+@click.option("--limit", default=1000, show_default=True, type=int, help="Rows of each kind.")
+@click.pass_context
+def maintenance(ctx: click.Context, limit: int) -> None:
+    """Run one background-maintenance pass now: delete expired client tokens (and history
+    beyond history_retention_days), at most LIMIT rows of each kind; print the counts.
+
+    \b
+    Example:
+      connect-numbers maintenance
+    """
+    _call(ctx, "POST", "maintenance", {"limit": limit})
 
 
 @main.command("reset")

@@ -28,6 +28,7 @@ from ..store.engine import (
 from ..store.unit_of_work import SqlUnitOfWorkFactory
 from .admin import AdminApi
 from .asgi import ConnectNumbersApp
+from .maintenance import Maintenance
 from .pipeline import Pipeline
 from .throttling import Throttle
 
@@ -58,6 +59,7 @@ class ServerSettings:
     workers: int = 1
     db_connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     db_statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
+    maintenance_interval: float = 60.0
 
     @property
     def database_url(self) -> str:
@@ -75,6 +77,11 @@ class ServerSettings:
                 raise StartupError(
                     f"{option} must be a number of seconds above 0 (and below a day), not {value!r}"
                 )
+        if not 0 <= self.maintenance_interval <= 86_400:
+            raise StartupError(
+                "--maintenance-interval must be 0 (no background maintenance) or a number "
+                f"of seconds up to a day, not {self.maintenance_interval!r}"
+            )
         if not self.loopback and not self.admin_token:
             raise StartupError(
                 f"Refusing to listen on {self.host} without an admin token: anyone who can "
@@ -100,7 +107,7 @@ class ServerSettings:
 def _typed(name: str, raw: str) -> Any:
     if name in ("port", "workers"):
         return int(raw)
-    if name.endswith("_timeout"):
+    if name.endswith(("_timeout", "_interval")):
         return float(raw)
     return raw
 
@@ -131,7 +138,8 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
     throttle = Throttle(lambda: retried(lambda: read_config(services).throttling))
     pipeline = Pipeline(services, keys, throttle)
     admin = AdminApi(services, settings.admin_token, keys=keys, throttle=throttle)
-    return ConnectNumbersApp(pipeline, admin)
+    maintenance = Maintenance(services, settings.maintenance_interval)
+    return ConnectNumbersApp(pipeline, admin, maintenance)
 
 
 def _engine(settings: ServerSettings) -> sa.Engine:

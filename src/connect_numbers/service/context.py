@@ -94,6 +94,8 @@ def idempotent(
     outcome = replayable(record, digest, tx.now, tx.config.idempotency_seconds)
     if outcome is not None:
         return result_type(**outcome)
+    if record is not None:  # expired: it acts as unknown, and makes way for this one
+        tx.uow.idempotency.forget(record)
     result = run()
     document = asdict(result)  # type: ignore[call-overload]
     tx.uow.idempotency.put(

@@ -271,6 +271,11 @@ class SqlReleaseRepository:
             .values(restored_at=now)
         )
 
+    def purge(self, before: float, now: float, limit: int) -> int:
+        """Delete at most ``limit`` releases from before ``before`` whose number no longer
+        cools at ``now`` (the churn window is the caller's horizon: domain/retention.py)."""
+        return _PURGE_RELEASES.run(self._db, before=before, now=now, limit=limit)
+
     def times_since(self, account_id: str, region: str, since: float) -> Sequence[float]:
         """Release times of the account in the region after ``since``, oldest first.
 
@@ -281,6 +286,23 @@ class SqlReleaseRepository:
 
 
 _INSERT_RELEASE = insert_all(releases, skip=("id",))
+# a release no rule reads any more: older than the horizon, and not cooling
+_PURGE_RELEASES = FastStatement(
+    sa.delete(releases).where(
+        releases.c.id.in_(
+            sa.select(releases.c.id)
+            .where(
+                releases.c.released_at < sa.bindparam("before"),
+                sa.or_(
+                    releases.c.cooldown_until <= sa.bindparam("now"),
+                    releases.c.restored_at.is_not(None),
+                ),
+            )
+            .order_by(releases.c.released_at)
+            .limit(sa.bindparam("limit"))
+        )
+    )
+)
 _IN_WINDOW = sa.and_(
     releases.c.account_id == sa.bindparam("account_id"),
     releases.c.region == sa.bindparam("region"),
@@ -340,6 +362,25 @@ class _ReleaseTimes(Sequence[float]):
 
 
 _APPEND_EVENT = insert_all(events, skip=("id",))
+_STILL_COOLING = (
+    sa.select(releases.c.id)
+    .where(
+        releases.c.e164 == events.c.e164,
+        releases.c.cooldown_until > sa.bindparam("now"),
+        releases.c.restored_at.is_(None),
+    )
+    .exists()
+)
+_PURGE_EVENTS = FastStatement(
+    sa.delete(events).where(
+        events.c.id.in_(
+            sa.select(events.c.id)
+            .where(events.c.time < sa.bindparam("before"), sa.not_(_STILL_COOLING))
+            .order_by(events.c.time)
+            .limit(sa.bindparam("limit"))
+        )
+    )
+)
 
 
 class SqlEventRepository:
@@ -359,6 +400,11 @@ class SqlEventRepository:
             request_id=event.request_id,
             detail=event.detail,
         )
+
+    def purge(self, before: float, now: float, limit: int) -> int:
+        """Delete at most ``limit`` events from before ``before``, but none of a number
+        that cools at ``now`` (its history stays whole while it can be restored)."""
+        return _PURGE_EVENTS.run(self._db, before=before, now=now, limit=limit)
 
     def for_number(self, e164: str) -> list[Event]:
         query = sa.select(events).where(events.c.e164 == e164).order_by(events.c.id)
