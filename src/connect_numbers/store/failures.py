@@ -10,6 +10,9 @@ database's own code: SQLite's result code name, PostgreSQL's SQLSTATE.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..domain.errors import StorageFailure
@@ -18,9 +21,12 @@ __all__ = [
     "DISK_FULL",
     "TIMEOUT",
     "UNAVAILABLE",
+    "Gate",
     "connection_gone",
+    "first_line",
     "lost_connection",
     "storage_failure",
+    "timed_out",
 ]
 
 DISK_FULL = "disk full"
@@ -50,7 +56,7 @@ def storage_failure(error: BaseException) -> StorageFailure | None:
     if not isinstance(error, DBAPIError):
         return None
     original = error.orig
-    message = str(original).strip().splitlines()[0] if str(original).strip() else repr(original)
+    message = first_line(error)
     if _timed_out(error):
         return StorageFailure(TIMEOUT, "CLIENT_TIMEOUT", message)
     name = getattr(original, "sqlite_errorname", None)
@@ -66,6 +72,11 @@ def storage_failure(error: BaseException) -> StorageFailure | None:
     return None
 
 
+def timed_out(error: BaseException | None) -> bool:
+    """Whether ``error`` is the client giving up on a database that did not answer."""
+    return isinstance(error, DBAPIError) and _timed_out(error)
+
+
 def _timed_out(error: DBAPIError) -> bool:
     return bool(getattr(error.orig, "timed_out", False))
 
@@ -73,3 +84,39 @@ def _timed_out(error: DBAPIError) -> bool:
 def _unreachable(error: DBAPIError) -> bool:
     """An error raised while connecting (refused, timed out): no statement was run."""
     return isinstance(error, OperationalError) and not error.statement
+
+
+class Gate:
+    """Fail at once for a while after the database kept a request waiting its whole timeout.
+
+    Requests of a process are answered one after the other; when the database stops
+    answering, each would wait its whole timeout in turn, and the last of a queue far
+    longer. After a wait that ended in a timeout, new connections are refused at once
+    for as long as that wait took; then the next request tries again.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        self._closed_until = 0.0
+        self._reason = ""
+
+    def check(self) -> None:
+        """StorageFailure while closed."""
+        if self._closed_until and self._monotonic() < self._closed_until:
+            raise StorageFailure(
+                TIMEOUT,
+                "CLIENT_TIMEOUT",
+                f"{self._reason}; not tried again until the database had as long to recover",
+            )
+
+    def waited(self, seconds: float, reason: str) -> None:
+        """A request waited ``seconds`` for nothing: close for as long."""
+        self._reason = reason
+        self._closed_until = self._monotonic() + seconds
+
+
+def first_line(error: BaseException) -> str:
+    """What the driver said about ``error``, in one line."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    return text.splitlines()[0] if text else type(original).__name__

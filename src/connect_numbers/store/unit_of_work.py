@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from types import TracebackType
 from typing import NoReturn
 
@@ -41,7 +42,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from ..domain.errors import ConnectionLost, Contention
 from ..domain.idempotency import IdempotencyRecord
 from ._fast import on_driver
-from .failures import connection_gone, lost_connection, storage_failure
+from .failures import (
+    Gate,
+    connection_gone,
+    first_line,
+    lost_connection,
+    storage_failure,
+    timed_out,
+)
 from .flows import (
     SqlContactFlowRepository,
     SqlFlowAssociationRepository,
@@ -82,6 +90,7 @@ class SqlUnitOfWork:
         self._connection = connection
         self._open = True
         self._committing = False
+        self._started = time.monotonic()
         try:
             if connection.dialect.name == "sqlite":
                 on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
@@ -137,6 +146,8 @@ class SqlUnitOfWork:
         if error is not None:
             if lost_connection(error) and not self._committing:
                 raise ConnectionLost(str(error)) from error
+            if timed_out(error):
+                self._factory.gate.waited(time.monotonic() - self._started, first_line(error))
             translated = _translated(error)
             if translated is not error:
                 raise translated from error
@@ -187,6 +198,7 @@ class SqlUnitOfWorkFactory:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self.gate = Gate()  # store/failures.py: no queue of requests each waiting a timeout
         self._local = threading.local()
 
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
@@ -198,13 +210,24 @@ class SqlUnitOfWorkFactory:
         held: sa.Connection | None = getattr(local, "connection", None)
         if held is not None and not held.closed and not held.invalidated:
             if getattr(local, "busy", False):
-                return self.engine.connect(), False
+                return self._connect(), False
             local.busy = True
             return held, True
-        fresh = self.engine.connect()
+        fresh = self._connect()
         local.connection = fresh
         local.busy = True
         return fresh, True
+
+    def _connect(self) -> sa.Connection:
+        self.gate.check()
+        started = time.monotonic()
+        try:
+            return self.engine.connect()
+        except DBAPIError as error:
+            waited = time.monotonic() - started
+            if waited >= 1.0:  # not refused: the attempt waited for its timeout
+                self.gate.waited(waited, first_line(error))
+            raise
 
     def done(self, connection: sa.Connection) -> None:
         """The unit of work on the thread's shared ``connection`` has ended."""
