@@ -38,7 +38,12 @@ class DatabaseTimeout(psycopg.OperationalError):
 
 
 class _AnsweringConnection(psycopg.Connection[Any]):
-    """A psycopg connection that waits at most ``answer_timeout`` seconds for an answer."""
+    """A psycopg connection that waits at most ``answer_timeout`` seconds for an answer.
+
+    Every exchange with the server (a statement, a commit) goes through ``wait``; psycopg
+    3.3 gives it a ``timeout`` that raises its ``_WaitTimeout`` (recognized by name: it is
+    not public).
+    """
 
     answer_timeout: float | None = None
 
