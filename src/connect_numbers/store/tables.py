@@ -182,7 +182,6 @@ releases = sa.Table(
     sa.Column("snapshot", sa.JSON, nullable=False),
     sa.Index("ix_releases_number", "e164", "cooldown_until"),
     sa.Index("ix_releases_churn", "account_id", "region", "released_at"),
-    sa.Index("ix_releases_released_at", "released_at"),  # the history retention's purge
 )
 # the churn rule's exact count: only releases a restore has not undone
 sa.Index(
@@ -208,7 +207,6 @@ events = sa.Table(
     sa.Column("request_id", sa.String(64), nullable=False),
     sa.Column("detail", sa.JSON, nullable=False),
     sa.Index("ix_events_number", "e164", "id"),
-    sa.Index("ix_events_time", "time"),  # the history retention's purge
 )
 
 inventory = sa.Table(
