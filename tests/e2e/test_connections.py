@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import threading
 import time
 import uuid
@@ -184,3 +185,27 @@ def at_once(server: ServerProcess, instance: str, count: int) -> list[tuple[int,
     for thread in threads:
         thread.join()
     return sorted(answers, key=lambda answer: answer[2])
+
+
+def test_a_sqlite_writer_waits_the_statement_timeout_for_the_lock_then_answers_500(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    only_in_the_sqlite_pass(request)
+    path = tmp_path / "numbers.db"
+    options = ("--db-statement-timeout", "1")
+    with ServerProcess(f"sqlite:///{path}", options=options) as server:
+        connect, instance = prepared(server)
+        holder = sqlite3.connect(path, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+            claim = {"PhoneNumber": f"+{RANGE_START}", "InstanceId": instance}
+            status, code, took = timed(connect, "POST", "/phone-number/claim", claim)
+            reads = connect.send("GET", f"/instance/{instance}").status_code
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert (status, reads) == (500, 200) and code.startswith("InternalServiceException")
+        assert 1 <= took < 3, took
+        assert "storage failure: database busy (code SQLITE_BUSY)" in server.log()
+        answer = connect.claim(f"+{RANGE_START}", instance)
+        assert answer.status_code == 200, answer.text
