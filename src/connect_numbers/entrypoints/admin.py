@@ -21,16 +21,18 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from .. import __version__
-from ..domain.errors import DomainError, NotFound
+from ..domain.errors import DomainError, NotFound, StorageFailure
 from ..domain.source_numbers import SourceNumber
 from ..protocol.model import known_regions
 from ..protocol.serializer import Response
-from ..service import admin, inventory, numbers_admin, source_numbers
+from ..service import admin, inventory, maintenance, numbers_admin, source_numbers
 from ..service.context import Services, retried
 from ..service.credentials import KeyRing
 from .admin_accounts import account_routes
 from .admin_reads import read_routes
+from .failure_log import storage_failures
 from .faults import fault_routes
+from .maintenance import BATCH as MAINTENANCE_BATCH
 from .metrics import Metrics
 from .operations import number_summary
 
@@ -105,6 +107,14 @@ class AdminApi:
             return _error(404, "NotFound", error.message)
         except DomainError as error:
             return _error(400, "InvalidParameter", error.message)
+        except StorageFailure as failure:
+            request_id = str(uuid.uuid4())
+            storage_failures.failed(failure, request_id)
+            message = (
+                f"The database cannot be used right now ({failure.kind}); "
+                f"retry later ({request_id})"
+            )
+            return _error(503, "ServiceUnavailable", message)
 
     def _check_token(self, headers: dict[str, str], method: str, path: str) -> None:
         if self.token is None or (method == "GET" and path == f"{PREFIX}health"):
@@ -235,6 +245,14 @@ def _reset(services: Services, body: Body, labels: dict[str, str]) -> Answer:
     return {}
 
 
+def _maintenance(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    """One background-maintenance pass now (service/maintenance.py), for tests and operators."""
+    limit = _object(body).get("limit", MAINTENANCE_BATCH)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100_000:
+        raise AdminError(400, "InvalidParameter", "limit must be a whole number from 1 to 100000")
+    return asdict(maintenance.purge_pass(services, limit))
+
+
 def _scope(labels: dict[str, str]) -> tuple[str, str]:
     account, region = labels["account"], labels["region"]
     if not re.fullmatch(r"[0-9]{12}", account):
@@ -322,6 +340,7 @@ _ROUTES: list[tuple[str, str, Route]] = [
     ("GET", "config", _get_config),
     ("PUT", "config", _put_config),
     ("POST", "reset", _reset),
+    ("POST", "maintenance", _maintenance),
     ("GET", "quotas/(?P<account>[^/]+)/(?P<region>[^/]+)", _get_quota),
     ("PUT", "quotas/(?P<account>[^/]+)/(?P<region>[^/]+)", _put_quota),
     ("GET", "numbers/(?P<e164>[^/]+)/history", _history),

@@ -23,6 +23,7 @@ from typing import Any
 from ..protocol.serializer import Response, error_response
 from . import console
 from .admin import PREFIX, AdminApi
+from .maintenance import Maintenance
 from .pipeline import HttpRequest, Pipeline
 
 __all__ = ["MAX_BODY_BYTES", "MAX_HEADER_BYTES", "ConnectNumbersApp"]
@@ -45,13 +46,16 @@ class BodyTooLarge(Exception):
 
 
 class ConnectNumbersApp:
-    def __init__(self, pipeline: Pipeline, admin: AdminApi) -> None:
+    def __init__(
+        self, pipeline: Pipeline, admin: AdminApi, maintenance: Maintenance | None = None
+    ) -> None:
         self.pipeline = pipeline
         self.admin = admin
+        self.maintenance = maintenance  # started and stopped with the application
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(receive, send, self.maintenance)
             return
         if scope["type"] != "http":
             return
@@ -176,11 +180,15 @@ async def _send(send: Send, response: Response) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def _lifespan(receive: Receive, send: Send, maintenance: Maintenance | None) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            if maintenance is not None:
+                maintenance.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            if maintenance is not None:
+                maintenance.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return

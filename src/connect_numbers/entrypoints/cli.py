@@ -104,6 +104,33 @@ def main(endpoint: str, admin_token: str | None) -> None:
 )
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
 @click.option(
+    "--db-connect-timeout",
+    envvar="CONNECT_NUMBERS_DB_CONNECT_TIMEOUT",
+    default=5.0,
+    show_default=True,
+    type=float,
+    help="Seconds to wait for a new PostgreSQL connection before the request fails "
+    "(500, which SDKs retry).",
+)
+@click.option(
+    "--db-statement-timeout",
+    envvar="CONNECT_NUMBERS_DB_STATEMENT_TIMEOUT",
+    default=5.0,
+    show_default=True,
+    type=float,
+    help="Seconds one statement may take: PostgreSQL cancels it (a hung server is given "
+    "up 1 s later); SQLite waits that long for its write lock.",
+)
+@click.option(
+    "--maintenance-interval",
+    envvar="CONNECT_NUMBERS_MAINTENANCE_INTERVAL",
+    default=60.0,
+    show_default=True,
+    type=float,
+    help="Seconds between background passes that delete expired client tokens (and "
+    "history beyond history_retention_days); 0 turns them off.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
@@ -133,6 +160,9 @@ def serve_command(
     db: str,
     synchronous: str,
     workers: int,
+    db_connect_timeout: float,
+    db_statement_timeout: float,
+    maintenance_interval: float,
     log_level: str,
     log_format: str,
     serve_admin_token: str | None,
@@ -157,6 +187,9 @@ def serve_command(
         log_level=log_level,
         workers=workers,
         log_format=log_format,
+        db_connect_timeout=db_connect_timeout,
+        db_statement_timeout=db_statement_timeout,
+        maintenance_interval=maintenance_interval,
     )
     try:
         serve(settings)
@@ -417,6 +450,20 @@ def health(ctx: click.Context) -> None:
       connect-numbers health
     """
     _call(ctx, "GET", "health")
+
+
+@main.command("maintenance")
+@click.option("--limit", default=1000, show_default=True, type=int, help="Rows of each kind.")
+@click.pass_context
+def maintenance(ctx: click.Context, limit: int) -> None:
+    """Run one background-maintenance pass now: delete expired client tokens (and history
+    beyond history_retention_days), at most LIMIT rows of each kind; print the counts.
+
+    \b
+    Example:
+      connect-numbers maintenance
+    """
+    _call(ctx, "POST", "maintenance", {"limit": limit})
 
 
 @main.command("reset")

@@ -47,6 +47,20 @@ class SqlSettingsRepository:
         self._upsert(config=config.to_document())
         bump_version(self._db)
 
+    def maintenance_turn(self) -> bool:
+        """Whether this transaction may do the background maintenance now.
+
+        PostgreSQL: one transaction at a time, of any node, holds the turn (an advisory
+        lock until it ends); the others are told no and skip their pass. SQLite: yes
+        (write transactions take turns on the database lock anyway).
+        """
+        if self._db.dialect.name != "postgresql":
+            return True
+        taken = self._db.execute(
+            sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _MAINTENANCE_LOCK}
+        )
+        return bool(taken.scalar())
+
     def _upsert(self, **values: Any) -> None:
         done = self._db.execute(sa.update(settings).where(settings.c.id == 1).values(**values))
         if done.rowcount == 0:
@@ -56,6 +70,7 @@ class SqlSettingsRepository:
 
 
 _SETTINGS = FastQuery(sa.select(settings).where(settings.c.id == 1))
+_MAINTENANCE_LOCK = 0x636E6D61696E  # the advisory lock of the background maintenance ("cnmain")
 
 
 @lru_cache(maxsize=64)
@@ -275,24 +290,30 @@ class SqlIdempotencyRepository:
         )
 
     def put(self, record: IdempotencyRecord) -> None:
-        key = {
-            "account_id": record.account_id,
-            "region": record.region,
-            "operation": record.operation,
-            "token": record.token,
-        }
-        _FORGET_TOKEN.run(self._db, **key)
+        """Record a token that has no record (``forget`` an expired one first)."""
         _RECORD_TOKEN.run(
             self._db,
             fingerprint=record.fingerprint,
             outcome=record.outcome,
             created_at=record.created_at,
-            **key,
+            **_key(record),
         )
 
-    def purge(self, before: float) -> int:
-        done = self._db.execute(sa.delete(idempotency).where(idempotency.c.created_at < before))
-        return int(done.rowcount)
+    def forget(self, record: IdempotencyRecord) -> None:
+        _FORGET_TOKEN.run(self._db, **_key(record))
+
+    def purge(self, before: float, limit: int) -> int:
+        """Delete at most ``limit`` records created before ``before``, oldest first."""
+        return _PURGE_TOKENS.run(self._db, before=before, limit=limit)
+
+
+def _key(record: IdempotencyRecord) -> dict[str, str]:
+    return {
+        "account_id": record.account_id,
+        "region": record.region,
+        "operation": record.operation,
+        "token": record.token,
+    }
 
 
 _TOKEN_KEY = sa.and_(
@@ -304,6 +325,22 @@ _TOKEN_KEY = sa.and_(
 _TOKEN = FastQuery(sa.select(idempotency).where(_TOKEN_KEY))
 _FORGET_TOKEN = FastStatement(sa.delete(idempotency).where(_TOKEN_KEY))
 _RECORD_TOKEN = insert_all(idempotency)
+_TOKEN_COLUMNS = (
+    idempotency.c.account_id,
+    idempotency.c.region,
+    idempotency.c.operation,
+    idempotency.c.token,
+)
+_PURGE_TOKENS = FastStatement(
+    sa.delete(idempotency).where(
+        sa.tuple_(*_TOKEN_COLUMNS).in_(
+            sa.select(*_TOKEN_COLUMNS)
+            .where(idempotency.c.created_at < sa.bindparam("before"))
+            .order_by(idempotency.c.created_at)
+            .limit(sa.bindparam("limit"))
+        )
+    )
+)
 
 
 def _json(value: Any) -> Any:
