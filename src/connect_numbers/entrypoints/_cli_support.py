@@ -32,10 +32,11 @@ __all__ = [
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
-def client(ctx: click.Context) -> AdminClient:
-    """An admin client for the server named by the root options."""
+def client(ctx: click.Context, timeout: float = 30) -> AdminClient:
+    """An admin client for the server named by the root options, waiting ``timeout``
+    seconds at most for each answer."""
     options = ctx.find_root().params
-    return AdminClient(options["endpoint"], options["admin_token"])
+    return AdminClient(options["endpoint"], options["admin_token"], timeout)
 
 
 def fetch(ctx: click.Context, method: str, path: str, body: Any = None) -> Any:

@@ -24,6 +24,7 @@ from .admin_client import AdminClient, AdminClientError
 __all__ = ["CHUNK_BYTES", "inventory"]
 
 CHUNK_BYTES = 512 << 10  # JSON text of one part; the server takes bodies up to 1 MiB
+PART_SECONDS = 600  # a part of ~26,000 rows is validated in seconds, slower on a busy server
 REFUSALS_SHOWN = 20
 
 
@@ -129,7 +130,7 @@ def inventory_load(ctx: click.Context, csv_file: str) -> None:
       printf '+12065550100,US,DID\\n+12065550101,US,DID\\n' > numbers.csv
       connect-numbers inventory load numbers.csv
     """
-    admin = client(ctx)
+    admin = client(ctx, timeout=PART_SECONDS)
     tally = Tally()
     with click.open_file(csv_file, "r", encoding="utf-8", errors="replace") as handle:
         total = os.path.getsize(csv_file) if csv_file != "-" else 0
