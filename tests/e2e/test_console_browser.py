@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from botocore.exceptions import ClientError
 from browser import By, Page, chromium, screenshot, size
 from helpers import available, new_instance, set_quota
 from selenium.webdriver.common.keys import Keys
@@ -228,14 +229,84 @@ def test_an_api_error_is_shown_as_a_message_not_a_blank_page(console: Page) -> N
     assert console.find("#filters").is_displayed()
 
 
-def test_the_faults_page_says_when_the_server_has_no_fault_rules(console: Page) -> None:
+def fault_row(console: Page, rule_id: str) -> dict[str, str]:
+    """The faults table's row of ``rule_id``, by its column headings."""
+    row = console.shows("#faults tbody tr", rule_id)
+    headings = [th.text for th in console.all("#faults thead th")]
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    return dict(zip(headings, cells, strict=True))
+
+
+def fill(console: Page, fields: dict[str, str]) -> None:
+    for css, value in fields.items():
+        field = console.find(css)
+        field.clear()
+        field.send_keys(value)
+
+
+def test_a_fault_rule_counts_its_hits_on_the_open_page_and_is_deleted_from_it(
+    console: Page, connect_numbers: Any, tmp_path: Path
+) -> None:
+    rule = connect_numbers.admin(
+        "POST", "faults", {"operation": "ListInstances", "error": "ThrottlingException", "count": 2}
+    )
     console.open("faults.html")
-    answer = console.run("return fetch('/_connect-numbers/faults').then((r) => r.status)")
-    if answer == 404:
-        console.shows("#faults tbody", "answers 404")
-        assert not console.find("#add button[type=submit]").is_enabled()
-    else:
-        console.shows("#faults tbody", "No fault rule is in force.")
+    shown = fault_row(console, rule["id"])
+    assert (shown["Operation"], shown["Matches"]) == ("ListInstances", "every caller")
+    assert shown["Effect"] == "error ThrottlingException (429)"
+    assert (shown["Hits"], shown["Remaining"]) == ("0", "2")
+
+    once = connect_numbers.client(retries={"mode": "standard", "total_max_attempts": 1})
+    with pytest.raises(ClientError, match="ThrottlingException"):
+        once.list_instances()
+    console.wait(lambda d: fault_row(console, rule["id"])["Hits"] == "1")  # no reload
+    assert fault_row(console, rule["id"])["Remaining"] == "1"
+
+    fill(console, {"#r-operation": "DescribePhoneNumber", "#r-error": "InternalServiceException"})
+    fill(console, {"#r-region": "us-west-2", "#r-count": "3"})
+    fill(console, {"#r-probability": "1", "#r-seed": "7"})
+    console.find("#add button[type=submit]").click()
+    added = console.shows("#messages", "added.").text.split()[1]
+    assert connect_numbers.faults()[1] == {
+        "operation": "DescribePhoneNumber",
+        "region": "us-west-2",
+        "error": {"code": "InternalServiceException", "status": 500},
+        "count": 3,
+        "probability": 1,
+        "seed": 7,
+        "id": added,
+        "hits": 0,
+        "remaining": 3,
+    }
+    shown = fault_row(console, added)
+    assert (shown["Matches"], shown["Hits"], shown["Remaining"]) == ("us-west-2", "0", "3")
+    assert shown["Effect"] == "error InternalServiceException (500), probability 1, seed 7"
+    screenshot(console.driver, "console-faults", tmp_path)
+
+    console.find(f'button[aria-label="Delete rule {rule["id"]}"]').click()
+    console.shows("#messages", f"Rule {rule['id']} deleted.")
+    console.wait(lambda d: rule["id"] not in console.text("#faults tbody"))
+    assert [f["id"] for f in connect_numbers.faults()] == [added]
+    console.find("#delete-all").click()
+    console.shows("#messages", "1 fault rule deleted.")
+    console.shows("#faults tbody", "No fault rule is in force.")
+    assert connect_numbers.faults() == []
+
+
+def test_a_fault_rule_the_server_refuses_is_shown_as_its_message(
+    console: Page, connect_numbers: Any
+) -> None:
+    console.open("faults.html")
+    console.shows("#faults tbody", "No fault rule is in force.")
+    fill(console, {"#r-operation": "ClaimPhoneNumber", "#r-error": "NoSuchException"})
+    console.find("#add button[type=submit]").click()
+    refused = "Field 'error.code': ClaimPhoneNumber cannot answer 'NoSuchException'; use one of"
+    console.shows("#messages .error", refused)
+    assert connect_numbers.faults() == []
+    fill(console, {"#r-operation": "ReleaseEverything"})
+    console.find("#add button[type=submit]").click()
+    console.shows("#messages .error", "Field 'operation': unknown operation 'ReleaseEverything'")
+    assert connect_numbers.faults() == []
 
 
 def test_a_narrow_window_keeps_the_page_readable(
