@@ -63,16 +63,20 @@ def claim(connect: Any, desk: dict[str, Any], count: int = 1) -> list[dict[str, 
     ]
 
 
+def claim_one(connect: Any, desk: dict[str, Any]) -> tuple[str, str]:
+    """Claim one number for ``desk``: its id and its E.164."""
+    (e164,) = available(connect, desk)
+    claimed = connect.claim_phone_number(PhoneNumber=e164, InstanceId=desk["Id"])
+    return claimed["PhoneNumberId"], e164
+
+
 def test_a_claimed_number_appears_with_its_status_and_the_page_follows_it(
     console: Page, connect_numbers: Any, connect: Any, tmp_path: Path
 ) -> None:
     connect_numbers.freeze()
     desk = new_instance(connect, "front-desk")
     connect_numbers.config(settle_seconds=30)
-    claimed = claim(connect, desk)[0]
-    e164 = connect.describe_phone_number(PhoneNumberId=claimed["PhoneNumberId"])[
-        "ClaimedPhoneNumberSummary"
-    ]["PhoneNumber"]
+    e164 = claim_one(connect, desk)[1]
     console.open("numbers.html")
     row = console.shows("#numbers tbody tr", e164)
     assert "IN_PROGRESS" in row.text
@@ -92,12 +96,9 @@ def test_a_release_moves_the_number_to_cooldowns_with_the_right_date(
 ) -> None:
     start = connect_numbers.freeze()["now"]
     desk = new_instance(connect, "cooling-desk")
-    claimed = claim(connect, desk)[0]
-    e164 = connect.describe_phone_number(PhoneNumberId=claimed["PhoneNumberId"])[
-        "ClaimedPhoneNumberSummary"
-    ]["PhoneNumber"]
+    number_id, e164 = claim_one(connect, desk)
     connect_numbers.set_clock(start + 60)
-    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    connect.release_phone_number(PhoneNumberId=number_id)
     released, until = start + 60, start + 60 + 180 * DAY
 
     console.open("cooldowns.html")
@@ -166,8 +167,7 @@ def test_advancing_the_clock_from_the_page_changes_what_is_shown(
 ) -> None:
     start = connect_numbers.freeze()["now"]
     desk = new_instance(connect, "clocked")
-    claimed = claim(connect, desk)[0]
-    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    connect.release_phone_number(PhoneNumberId=claim_one(connect, desk)[0])
 
     console.open("clock.html")
     console.shows("#clock-frozen", "yes")
@@ -307,6 +307,40 @@ def test_a_fault_rule_the_server_refuses_is_shown_as_its_message(
     console.find("#add button[type=submit]").click()
     console.shows("#messages .error", "Field 'operation': unknown operation 'ReleaseEverything'")
     assert connect_numbers.faults() == []
+
+
+def test_the_numbers_and_cooldowns_pages_page_through_by_their_tokens(
+    console: Page, connect: Any
+) -> None:
+    desk = new_instance(connect, "paged")
+    numbers = sorted(n for n in available(connect, desk, 3))
+    for e164 in numbers:
+        connect.claim_phone_number(PhoneNumber=e164, InstanceId=desk["Id"])
+    console.open("numbers.html?limit=2")
+    console.shows("#page-number", "Page 1 · 2 numbers")
+    assert not console.find("#previous").is_enabled()
+    assert numbers[1] in console.text("#numbers tbody")
+    console.find("#next").click()
+    console.shows("#page-number", "Page 2 · 1 numbers · last page")
+    assert console.text("#numbers tbody").split()[0] == numbers[2]
+    assert not console.find("#next").is_enabled()
+    console.find("#previous").click()
+    console.shows("#page-number", "Page 1 · 2 numbers")
+    assert console.text("#numbers tbody").split()[0] == numbers[0]
+
+    listed = connect.list_phone_numbers_v2(TargetArn=desk["Arn"])["ListPhoneNumbersSummaryList"]
+    for held in listed:
+        connect.release_phone_number(PhoneNumberId=held["PhoneNumberId"])
+    console.open("cooldowns.html?limit=1&region=us-east-1")
+    assert console.find("#f-region").get_attribute("value") == "us-east-1"
+    console.shows("#page-number", "Page 1 · 1 numbers")
+    for page in (2, 3):
+        console.find("#next").click()
+        console.shows("#page-number", f"Page {page} · 1 numbers")
+    console.shows("#page-number", "last page")
+    console.find("#first").click()
+    console.shows("#page-number", "Page 1 · 1 numbers")
+    assert not console.find("#first").is_enabled()
 
 
 def test_a_narrow_window_keeps_the_page_readable(
