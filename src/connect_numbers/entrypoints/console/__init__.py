@@ -4,7 +4,8 @@ Each page is a template of the package (``templates/<page>.html``) set in the sh
 layout, with one small script of its own (``static/<page>.js``) and the shared
 ``static/console.js``; nothing is built and nothing comes from elsewhere. A piece of
 markup that several pages share is a part, ``templates/_<part>.html``, which a page
-names as ``$<part>`` (so a literal dollar in a page is written ``$$``). The pages
+names as ``$<part>``; ``$operations`` is the options of a list of the operations this
+server implements (so a literal dollar in a page is written ``$$``). The pages
 carry no data and need no token: their scripts fetch the admin API as any client
 would, with the bearer token the operator gives when the server asks for one.
 
@@ -19,6 +20,7 @@ from importlib import resources
 from string import Template
 
 from ...protocol.serializer import Response
+from ..operations import HANDLERS
 
 __all__ = ["CONSOLE", "PAGES", "browser_visit", "page", "redirect", "serves"]
 
@@ -94,9 +96,14 @@ def _page(name: str) -> tuple[bytes, str] | None:
     title, _ = PAGES[stem]
     layout = Template(_read("templates", "layout.html"))
     parts = {part: _read("templates", f"_{part}.html") for part in _PARTS}
-    main = Template(_read("templates", name)).substitute(parts)
+    main = Template(_read("templates", name)).substitute(parts, operations=_operations())
     html = layout.substitute(title=title, nav=_navigation(stem), main=main, script=f"{stem}.js")
     return html.encode(), "text/html; charset=utf-8"
+
+
+def _operations() -> str:
+    """The options of a list of the operations this server implements (``$operations``)."""
+    return "\n".join(f'<option value="{name}"></option>' for name in ["*", *sorted(HANDLERS)])
 
 
 def _navigation(current: str) -> str:
