@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from botocore.exceptions import ClientError
 from browser import By, Page, chromium, screenshot, size
 from helpers import available, new_instance, set_quota
 from selenium.webdriver.common.keys import Keys
@@ -62,16 +63,20 @@ def claim(connect: Any, desk: dict[str, Any], count: int = 1) -> list[dict[str, 
     ]
 
 
+def claim_one(connect: Any, desk: dict[str, Any]) -> tuple[str, str]:
+    """Claim one number for ``desk``: its id and its E.164."""
+    (e164,) = available(connect, desk)
+    claimed = connect.claim_phone_number(PhoneNumber=e164, InstanceId=desk["Id"])
+    return claimed["PhoneNumberId"], e164
+
+
 def test_a_claimed_number_appears_with_its_status_and_the_page_follows_it(
     console: Page, connect_numbers: Any, connect: Any, tmp_path: Path
 ) -> None:
     connect_numbers.freeze()
     desk = new_instance(connect, "front-desk")
     connect_numbers.config(settle_seconds=30)
-    claimed = claim(connect, desk)[0]
-    e164 = connect.describe_phone_number(PhoneNumberId=claimed["PhoneNumberId"])[
-        "ClaimedPhoneNumberSummary"
-    ]["PhoneNumber"]
+    e164 = claim_one(connect, desk)[1]
     console.open("numbers.html")
     row = console.shows("#numbers tbody tr", e164)
     assert "IN_PROGRESS" in row.text
@@ -91,12 +96,9 @@ def test_a_release_moves_the_number_to_cooldowns_with_the_right_date(
 ) -> None:
     start = connect_numbers.freeze()["now"]
     desk = new_instance(connect, "cooling-desk")
-    claimed = claim(connect, desk)[0]
-    e164 = connect.describe_phone_number(PhoneNumberId=claimed["PhoneNumberId"])[
-        "ClaimedPhoneNumberSummary"
-    ]["PhoneNumber"]
+    number_id, e164 = claim_one(connect, desk)
     connect_numbers.set_clock(start + 60)
-    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    connect.release_phone_number(PhoneNumberId=number_id)
     released, until = start + 60, start + 60 + 180 * DAY
 
     console.open("cooldowns.html")
@@ -165,8 +167,7 @@ def test_advancing_the_clock_from_the_page_changes_what_is_shown(
 ) -> None:
     start = connect_numbers.freeze()["now"]
     desk = new_instance(connect, "clocked")
-    claimed = claim(connect, desk)[0]
-    connect.release_phone_number(PhoneNumberId=claimed["PhoneNumberId"])
+    connect.release_phone_number(PhoneNumberId=claim_one(connect, desk)[0])
 
     console.open("clock.html")
     console.shows("#clock-frozen", "yes")
@@ -228,14 +229,118 @@ def test_an_api_error_is_shown_as_a_message_not_a_blank_page(console: Page) -> N
     assert console.find("#filters").is_displayed()
 
 
-def test_the_faults_page_says_when_the_server_has_no_fault_rules(console: Page) -> None:
+def fault_row(console: Page, rule_id: str) -> dict[str, str]:
+    """The faults table's row of ``rule_id``, by its column headings."""
+    row = console.shows("#faults tbody tr", rule_id)
+    headings = [th.text for th in console.all("#faults thead th")]
+    cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+    return dict(zip(headings, cells, strict=True))
+
+
+def fill(console: Page, fields: dict[str, str]) -> None:
+    for css, value in fields.items():
+        field = console.find(css)
+        field.clear()
+        field.send_keys(value)
+
+
+def test_a_fault_rule_counts_its_hits_on_the_open_page_and_is_deleted_from_it(
+    console: Page, connect_numbers: Any, tmp_path: Path
+) -> None:
+    rule = connect_numbers.admin(
+        "POST", "faults", {"operation": "ListInstances", "error": "ThrottlingException", "count": 2}
+    )
     console.open("faults.html")
-    answer = console.run("return fetch('/_connect-numbers/faults').then((r) => r.status)")
-    if answer == 404:
-        console.shows("#faults tbody", "answers 404")
-        assert not console.find("#add button[type=submit]").is_enabled()
-    else:
-        console.shows("#faults tbody", "No fault rule is in force.")
+    shown = fault_row(console, rule["id"])
+    assert (shown["Operation"], shown["Matches"]) == ("ListInstances", "every caller")
+    assert shown["Effect"] == "error ThrottlingException (429)"
+    assert (shown["Hits"], shown["Remaining"]) == ("0", "2")
+
+    once = connect_numbers.client(retries={"mode": "standard", "total_max_attempts": 1})
+    with pytest.raises(ClientError, match="ThrottlingException"):
+        once.list_instances()
+    console.wait(lambda d: fault_row(console, rule["id"])["Hits"] == "1")  # no reload
+    assert fault_row(console, rule["id"])["Remaining"] == "1"
+
+    fill(console, {"#r-operation": "DescribePhoneNumber", "#r-error": "InternalServiceException"})
+    fill(console, {"#r-region": "us-west-2", "#r-count": "3"})
+    fill(console, {"#r-probability": "1", "#r-seed": "7"})
+    console.find("#add button[type=submit]").click()
+    added = console.shows("#messages", "added.").text.split()[1]
+    assert connect_numbers.faults()[1] == {
+        "operation": "DescribePhoneNumber",
+        "region": "us-west-2",
+        "error": {"code": "InternalServiceException", "status": 500},
+        "count": 3,
+        "probability": 1,
+        "seed": 7,
+        "id": added,
+        "hits": 0,
+        "remaining": 3,
+    }
+    shown = fault_row(console, added)
+    assert (shown["Matches"], shown["Hits"], shown["Remaining"]) == ("us-west-2", "0", "3")
+    assert shown["Effect"] == "error InternalServiceException (500), probability 1, seed 7"
+    screenshot(console.driver, "console-faults", tmp_path)
+
+    console.find(f'button[aria-label="Delete rule {rule["id"]}"]').click()
+    console.shows("#messages", f"Rule {rule['id']} deleted.")
+    console.wait(lambda d: rule["id"] not in console.text("#faults tbody"))
+    assert [f["id"] for f in connect_numbers.faults()] == [added]
+    console.find("#delete-all").click()
+    console.shows("#messages", "1 fault rule deleted.")
+    console.shows("#faults tbody", "No fault rule is in force.")
+    assert connect_numbers.faults() == []
+
+
+def test_a_fault_rule_the_server_refuses_is_shown_as_its_message(
+    console: Page, connect_numbers: Any
+) -> None:
+    console.open("faults.html")
+    console.shows("#faults tbody", "No fault rule is in force.")
+    fill(console, {"#r-operation": "ClaimPhoneNumber", "#r-error": "NoSuchException"})
+    console.find("#add button[type=submit]").click()
+    refused = "Field 'error.code': ClaimPhoneNumber cannot answer 'NoSuchException'; use one of"
+    console.shows("#messages .error", refused)
+    assert connect_numbers.faults() == []
+    fill(console, {"#r-operation": "ReleaseEverything"})
+    console.find("#add button[type=submit]").click()
+    console.shows("#messages .error", "Field 'operation': unknown operation 'ReleaseEverything'")
+    assert connect_numbers.faults() == []
+
+
+def test_the_numbers_and_cooldowns_pages_page_through_by_their_tokens(
+    console: Page, connect: Any
+) -> None:
+    desk = new_instance(connect, "paged")
+    numbers = sorted(n for n in available(connect, desk, 3))
+    for e164 in numbers:
+        connect.claim_phone_number(PhoneNumber=e164, InstanceId=desk["Id"])
+    console.open("numbers.html?limit=2")
+    console.shows("#page-number", "Page 1 · 2 numbers")
+    assert not console.find("#previous").is_enabled()
+    assert numbers[1] in console.text("#numbers tbody")
+    console.find("#next").click()
+    console.shows("#page-number", "Page 2 · 1 numbers · last page")
+    assert console.text("#numbers tbody").split()[0] == numbers[2]
+    assert not console.find("#next").is_enabled()
+    console.find("#previous").click()
+    console.shows("#page-number", "Page 1 · 2 numbers")
+    assert console.text("#numbers tbody").split()[0] == numbers[0]
+
+    listed = connect.list_phone_numbers_v2(TargetArn=desk["Arn"])["ListPhoneNumbersSummaryList"]
+    for held in listed:
+        connect.release_phone_number(PhoneNumberId=held["PhoneNumberId"])
+    console.open("cooldowns.html?limit=1&region=us-east-1")
+    assert console.find("#f-region").get_attribute("value") == "us-east-1"
+    console.shows("#page-number", "Page 1 · 1 numbers")
+    for page in (2, 3):
+        console.find("#next").click()
+        console.shows("#page-number", f"Page {page} · 1 numbers")
+    console.shows("#page-number", "last page")
+    console.find("#first").click()
+    console.shows("#page-number", "Page 1 · 1 numbers")
+    assert not console.find("#first").is_enabled()
 
 
 def test_a_narrow_window_keeps_the_page_readable(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
 import pytest
 
 from connect_numbers.entrypoints.console import PAGES
+from connect_numbers.entrypoints.operations import HANDLERS
 
 CONSOLE = "/_connect-numbers/console/"
 
@@ -75,3 +77,16 @@ def test_the_root_without_html_or_signed_is_still_connect(connect_numbers: Any, 
 
 def test_connect_operations_are_untouched_by_the_console(connect: Any) -> None:
     assert connect.list_instances()["InstanceSummaryList"] == []
+
+
+def test_the_faults_form_offers_every_operation_a_rule_may_name(connect_numbers: Any) -> None:
+    html = fetch(connect_numbers, f"{CONSOLE}faults.html").text
+    listed = html.split('<datalist id="operation-names">')[1].split("</datalist>")[0]
+    offered = re.findall(r'<option value="([^"]+)"></option>', listed)
+    assert offered[0] == "*"
+    assert sorted(offered[1:]) == offered[1:] == sorted(HANDLERS)
+    assert "ClaimPhoneNumber" in offered
+    for name in offered[1:]:  # the faults API takes each of them
+        rule = {"operation": name, "latency_ms": 0}
+        added = connect_numbers.admin("POST", "faults", rule)
+        connect_numbers.admin("DELETE", f"faults/{added['id']}")

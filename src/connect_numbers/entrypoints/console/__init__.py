@@ -2,7 +2,10 @@
 
 Each page is a template of the package (``templates/<page>.html``) set in the shared
 layout, with one small script of its own (``static/<page>.js``) and the shared
-``static/console.js``; nothing is built and nothing comes from elsewhere. The pages
+``static/console.js``; nothing is built and nothing comes from elsewhere. A piece of
+markup that several pages share is a part, ``templates/_<part>.html``, which a page
+names as ``$<part>``; ``$operations`` is the options of a list of the operations this
+server implements (so a literal dollar in a page is written ``$$``). The pages
 carry no data and need no token: their scripts fetch the admin API as any client
 would, with the bearer token the operator gives when the server asks for one.
 
@@ -17,6 +20,7 @@ from importlib import resources
 from string import Template
 
 from ...protocol.serializer import Response
+from ..operations import HANDLERS
 
 __all__ = ["CONSOLE", "PAGES", "browser_visit", "page", "redirect", "serves"]
 
@@ -33,6 +37,7 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "config": ("Configuration and quotas", "Configuration"),
     "faults": ("Faults", "Faults"),
 }
+_PARTS = ("pager",)  # templates/_<part>.html, named $<part> in the pages that share it
 _TYPES = {
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -90,10 +95,15 @@ def _page(name: str) -> tuple[bytes, str] | None:
         return None
     title, _ = PAGES[stem]
     layout = Template(_read("templates", "layout.html"))
-    html = layout.substitute(
-        title=title, nav=_navigation(stem), main=_read("templates", name), script=f"{stem}.js"
-    )
+    parts = {part: _read("templates", f"_{part}.html") for part in _PARTS}
+    main = Template(_read("templates", name)).substitute(parts, operations=_operations())
+    html = layout.substitute(title=title, nav=_navigation(stem), main=main, script=f"{stem}.js")
     return html.encode(), "text/html; charset=utf-8"
+
+
+def _operations() -> str:
+    """The options of a list of the operations this server implements (``$operations``)."""
+    return "\n".join(f'<option value="{name}"></option>' for name in ["*", *sorted(HANDLERS)])
 
 
 def _navigation(current: str) -> str:

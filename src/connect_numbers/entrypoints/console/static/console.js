@@ -178,6 +178,48 @@ const Console = (() => {
     return new URLSearchParams(location.search);
   }
 
+  // --- a filtered list, a page at a time ----------------------------------------------
+
+  // The filters ``names`` the page's address gives (a bare '+' there reads as ' ').
+  function filters(names) {
+    const given = new URLSearchParams();
+    const from = query();
+    for (const name of names) {
+      const value = (from.get(name) || "").replace(/^ /, "+").trim();
+      if (value) given.set(name, value);
+    }
+    return given;
+  }
+
+  // Shows the list's page (the filters ``names`` of the #filters form, the #first,
+  // #previous and #next buttons) and keeps it current: ``load(params)`` reads and shows
+  // the page that ``params`` name and answers [how many rows it shows, its next_token].
+  function pagedList(names, load) {
+    const tokens = [null]; // the token of each page seen so far; the last is the current one
+    let next = null;
+    const given = filters(names);
+    for (const [name, value] of given) document.querySelector(`#filters [name="${name}"]`).value = value;
+    const move = (change) => () => {
+      change();
+      refreshAll();
+    };
+    document.getElementById("next").addEventListener("click", move(() => tokens.push(next)));
+    document.getElementById("previous").addEventListener("click", move(() => tokens.pop()));
+    document.getElementById("first").addEventListener("click", move(() => tokens.splice(1)));
+    keepCurrent(async () => {
+      const params = filters(names);
+      const current = tokens[tokens.length - 1];
+      if (current) params.set("next_token", current);
+      let count;
+      [count, next] = await load(params);
+      document.getElementById("next").disabled = !next;
+      document.getElementById("previous").disabled = tokens.length < 2;
+      document.getElementById("first").disabled = tokens.length < 2;
+      document.getElementById("page-number").textContent =
+        `Page ${tokens.length} · ${count} numbers${next ? "" : " · last page"}`;
+    }, 5);
+  }
+
   // --- keeping a page current ---------------------------------------------------------
 
   // Runs ``refresh`` now and every ``seconds`` while the page is visible.
@@ -235,7 +277,7 @@ const Console = (() => {
   });
 
   return {
-    ApiError, api, clearMessages, day, duration, el, keepCurrent, query, refreshAll,
-    render, showError, showNotice, svg, time, when,
+    ApiError, api, clearMessages, day, duration, el, keepCurrent, pagedList, query,
+    refreshAll, render, showError, showNotice, svg, time, when,
   };
 })();

@@ -1,19 +1,8 @@
 // Cooldowns: a page of GET cooldowns (soonest end first) and a per-day timeline of it.
 "use strict";
 (() => {
-  const { api, el, svg, time, day, duration, query, keepCurrent, refreshAll, render } = Console;
+  const { api, el, svg, time, day, duration, pagedList, render } = Console;
   const FILTERS = ["account_id", "region", "limit"];
-  const tokens = [null];
-  let next = null;
-
-  function filters() {
-    const given = new URLSearchParams();
-    for (const name of FILTERS) {
-      const value = (query().get(name) || "").trim();
-      if (value) given.set(name, value);
-    }
-    return given;
-  }
 
   function row(c, now) {
     return el("tr", {},
@@ -73,36 +62,14 @@
       role: "img", "aria-label": summary }, svg("title", {}, summary), ...parts);
   }
 
-  async function refresh() {
-    const params = filters();
-    const current = tokens[tokens.length - 1];
-    if (current) params.set("next_token", current);
+  async function load(params) {
     const [page, clock] = await Promise.all([api("GET", `cooldowns?${params}`), api("GET", "clock")]);
-    next = page.next_token;
     render(document.querySelector("#cooldowns tbody"), [page.cooldowns, clock.now], () => (page.cooldowns.length
       ? page.cooldowns.map((c) => row(c, clock.now))
       : el("tr", {}, el("td", { colspan: 6, class: "none" }, "No number is cooling."))));
     timeline(page.cooldowns, clock.now);
-    document.getElementById("next").disabled = !next;
-    document.getElementById("previous").disabled = tokens.length < 2;
-    document.getElementById("first").disabled = tokens.length < 2;
-    document.getElementById("page-number").textContent =
-      `Page ${tokens.length} · ${page.cooldowns.length} numbers${next ? "" : " · last page"}`;
+    return [page.cooldowns.length, page.next_token];
   }
 
-  function move(change) {
-    change();
-    refreshAll();
-  }
-
-  document.addEventListener("DOMContentLoaded", () => {
-    for (const name of FILTERS) {
-      const value = query().get(name);
-      if (value) document.querySelector(`#filters [name="${name}"]`).value = value;
-    }
-    document.getElementById("next").addEventListener("click", () => move(() => tokens.push(next)));
-    document.getElementById("previous").addEventListener("click", () => move(() => tokens.pop()));
-    document.getElementById("first").addEventListener("click", () => move(() => tokens.splice(1)));
-    keepCurrent(refresh, 5);
-  });
+  document.addEventListener("DOMContentLoaded", () => pagedList(FILTERS, load));
 })();
