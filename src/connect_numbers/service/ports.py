@@ -263,7 +263,9 @@ class FaultRepository(Protocol):
 
 class ThrottleRepository(Protocol):
     def get(self, account_id: str, region: str, operation: str) -> TokenBucket | None: ...
-    def put(self, account_id: str, region: str, operation: str, bucket: TokenBucket) -> None: ...
+    def put(
+        self, account_id: str, region: str, operation: str, bucket: TokenBucket, *, new: bool
+    ) -> None: ...
 
 
 class GaugeRepository(Protocol):

@@ -15,8 +15,9 @@ def take_token(
     """Whether a request of ``key`` (account, region, operation) may pass at wall time
     ``now``; its bucket is read under a lock and written back in one transaction."""
     with services.uow(write=True) as uow:
-        bucket = uow.throttle.get(*key) or TokenBucket.full(settings.burst, now)
+        stored = uow.throttle.get(*key)
+        bucket = stored or TokenBucket.full(settings.burst, now)
         allowed, bucket = bucket.take(now, settings.rate, settings.burst)
-        uow.throttle.put(*key, bucket)
+        uow.throttle.put(*key, bucket, new=stored is None)
         uow.commit()
     return allowed

@@ -109,12 +109,18 @@ class SqlThrottleRepository:
         row = _BUCKET.first(self._db, account_id=account_id, region=region, operation=operation)
         return TokenBucket(row["tokens"], row["updated_at"]) if row else None
 
-    def put(self, account_id: str, region: str, operation: str, bucket: TokenBucket) -> None:
+    def put(
+        self, account_id: str, region: str, operation: str, bucket: TokenBucket, *, new: bool
+    ) -> None:
+        """Write ``bucket`` back; ``new``: ``get`` found none, so it is inserted (two
+        processes creating the same bucket collide on its key and one runs again,
+        rather than the second overwriting the first's take)."""
         key = {"account_id": account_id, "region": region, "operation": operation}
-        values = {"new_tokens": bucket.tokens, "new_updated_at": bucket.updated_at}
-        if _SAVE_BUCKET.run(self._db, **values, **key):
-            return
-        _ADD_BUCKET.run(self._db, tokens=bucket.tokens, updated_at=bucket.updated_at, **key)
+        if new:
+            _ADD_BUCKET.run(self._db, tokens=bucket.tokens, updated_at=bucket.updated_at, **key)
+        else:
+            values = {"new_tokens": bucket.tokens, "new_updated_at": bucket.updated_at}
+            _SAVE_BUCKET.run(self._db, **values, **key)
 
 
 _BUCKET_KEY = sa.and_(
