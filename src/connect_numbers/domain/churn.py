@@ -19,7 +19,15 @@ from typing import overload
 
 from .errors import ChurnLimited
 
-__all__ = ["ChurnBudget", "check_churn", "churn_budget", "churn_limit", "claims_resume_at"]
+__all__ = [
+    "ChurnBudget",
+    "GroupedTimes",
+    "IndexedTimes",
+    "check_churn",
+    "churn_budget",
+    "churn_limit",
+    "claims_resume_at",
+]
 
 
 def churn_limit(quota: int, percent: float) -> float:
@@ -127,7 +135,25 @@ def churn_budget(
     )
 
 
-class GroupedTimes(Sequence[float]):
+class IndexedTimes(Sequence[float]):
+    """Release times, oldest first, read one index at a time (``_time_at``): a slice or
+    a negative index is answered through it."""
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[float]: ...
+    def __getitem__(self, index: int | slice) -> float | Sequence[float]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._time_at(index + len(self) if index < 0 else index)
+
+    def _time_at(self, index: int) -> float:
+        """The time at ``index`` (0 or more); IndexError past the end."""
+        raise NotImplementedError
+
+
+class GroupedTimes(IndexedTimes):
     """Release times (oldest first) given as (time, how many releases share it) groups."""
 
     def __init__(self, groups: Sequence[tuple[float, int]]) -> None:
@@ -137,15 +163,7 @@ class GroupedTimes(Sequence[float]):
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
 
-    @overload
-    def __getitem__(self, index: int) -> float: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[float]: ...
-    def __getitem__(self, index: int | slice) -> float | Sequence[float]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
+    def _time_at(self, index: int) -> float:
         if not 0 <= index < len(self):
             raise IndexError(index)
         return self._times[bisect.bisect_right(self._ends, index)]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, overload
+from typing import Any
 
 import sqlalchemy as sa
 
+from ..domain.churn import IndexedTimes
 from ..domain.config import DEFAULT_PHONE_NUMBERS_PER_INSTANCE
 from ..domain.cooldown import Release
 from ..domain.events import Event
@@ -337,7 +338,7 @@ _NTH_IN_WINDOW = FastQuery(
 )
 
 
-class _ReleaseTimes(Sequence[float]):
+class _ReleaseTimes(IndexedTimes):
     def __init__(self, connection: sa.Connection, window: dict[str, Any]) -> None:
         self._db = connection
         self._window = window
@@ -356,15 +357,7 @@ class _ReleaseTimes(Sequence[float]):
             self._count = int(row["n"]) if row else 0
         return self._count
 
-    @overload
-    def __getitem__(self, index: int) -> float: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[float]: ...
-    def __getitem__(self, index: int | slice) -> float | Sequence[float]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
+    def _time_at(self, index: int) -> float:
         row = _NTH_IN_WINDOW.first(self._db, nth=index, **self._window)
         if row is None:
             raise IndexError(index)
