@@ -377,6 +377,7 @@ def test_configuration_and_quotas_are_edited_from_the_page(
     console.open("config.html")
     field = console.wait(lambda d: d.find_element(By.ID, "c-cooldown_days"))
     assert field.get_attribute("value") == "180"
+    assert console.find("#c-history_retention_days").get_attribute("value") == ""
     field.clear()
     field.send_keys("30")
     throttled = console.find("#c-throttling-enabled")
@@ -385,6 +386,7 @@ def test_configuration_and_quotas_are_edited_from_the_page(
     console.shows("#messages", "Saved: cooldown_days, throttling.")
     config = connect_numbers.admin("GET", "config")
     assert (config["cooldown_days"], config["throttling"]["enabled"]) == (30, True)
+    assert config["history_retention_days"] is None  # an unset setting is left unset
     connect_numbers.config(throttling={"enabled": False})
 
     console.wait(lambda d: console.find("#q-value").get_attribute("value") == "5")

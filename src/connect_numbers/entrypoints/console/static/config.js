@@ -15,9 +15,13 @@
       return el("div", {}, el("label", { for: id }, label(path[path.length - 1])),
         el("input", { id, type: "checkbox", "data-path": path.join("."), checked: value }));
     }
+    // A setting that may be unset (null, e.g. history_retention_days: keep forever) is an
+    // input that may be left empty.
+    const unset = value === null;
     return el("div", {}, el("label", { for: id }, label(path[path.length - 1])),
-      el("input", { id, type: "number", step: "any", min: "0", required: true,
-        "data-path": path.join("."), value: String(value) }));
+      el("input", { id, type: "number", step: "any", min: "0", required: !unset,
+        "data-path": path.join("."), "data-nullable": unset ? "true" : null,
+        placeholder: unset ? "not set" : null, value: unset ? "" : String(value) }));
   }
 
   function fields(document_, path) {
@@ -40,7 +44,8 @@
     for (const input of document.querySelectorAll("#config input[data-path]")) {
       const path = input.dataset.path.split(".");
       const before = path.reduce((d, k) => d[k], loaded);
-      const value = input.type === "checkbox" ? input.checked : Number(input.value);
+      const value = input.type === "checkbox" ? input.checked
+        : input.dataset.nullable && input.value.trim() === "" ? null : Number(input.value);
       if (value === before) continue;
       let into = found;
       for (const key of path.slice(0, -1)) into = into[key] = into[key] || {};
