@@ -14,7 +14,7 @@ from ..domain.clock import ClockState
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
-from ._fast import FastQuery, FastStatement, insert_all
+from ._fast import FastQuery, FastStatement, dbapi_connection, insert_all
 from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
 
@@ -25,14 +25,36 @@ __all__ = [
     "SqlInstanceRepository",
     "SqlSettingsRepository",
     "SqlTagRepository",
+    "settings_written",
 ]
 
 
 class SqlSettingsRepository:
+    """The settings row (clock and configuration).
+
+    On SQLite each connection keeps the last one it read and reads it again only
+    when the database changed since (``PRAGMA data_version``: a change committed by
+    any other connection) or this process wrote the row (:func:`settings_written`;
+    SQLite's counter does not move for a connection's own commits).
+    """
+
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
+        self.changed = False  # this transaction wrote the row: forget it again at its end
 
     def load(self) -> tuple[ClockState, Config]:
+        if self._db.dialect.name != "sqlite":
+            return self._read()
+        version = (dbapi_connection(self._db).execute(_DATA_VERSION).fetchone()[0], _written[0])
+        cache = self._db.info
+        cached = cache.get(_CACHE_KEY)
+        if cached is not None and cached[0] == version:
+            return cached[1]  # type: ignore[no-any-return]
+        loaded = self._read()
+        cache[_CACHE_KEY] = (version, loaded)
+        return loaded
+
+    def _read(self) -> tuple[ClockState, Config]:
         row = _SETTINGS.first(self._db)
         if row is None:
             return ClockState(), Config()
@@ -46,6 +68,8 @@ class SqlSettingsRepository:
         self._upsert(config=config.to_document())
 
     def _upsert(self, **values: Any) -> None:
+        settings_written()
+        self.changed = True
         done = self._db.execute(sa.update(settings).where(settings.c.id == 1).values(**values))
         if done.rowcount == 0:
             row: dict[str, Any] = {"id": 1, "clock_offset": 0.0, "clock_frozen_at": None}
@@ -54,6 +78,14 @@ class SqlSettingsRepository:
 
 
 _SETTINGS = FastQuery(sa.select(settings).where(settings.c.id == 1))
+_DATA_VERSION = "PRAGMA data_version"
+_CACHE_KEY = "connect_numbers.settings"
+_written = [0]  # how many times this process wrote (or wiped) the settings row
+
+
+def settings_written() -> None:
+    """Every connection's cached settings are stale: this process changed the row."""
+    _written[0] += 1
 
 
 @lru_cache(maxsize=64)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from functools import cached_property
 from types import TracebackType
 
 import sqlalchemy as sa
@@ -53,6 +54,7 @@ from .repositories import (
     SqlInstanceRepository,
     SqlSettingsRepository,
     SqlTagRepository,
+    settings_written,
 )
 from .tables import metadata
 from .traffic import SqlReplicaRepository, SqlTdgRepository
@@ -75,30 +77,6 @@ class SqlUnitOfWork:
         except BaseException:
             self._factory.release(connection)
             raise
-        self.settings = SqlSettingsRepository(connection)
-        self.instances = SqlInstanceRepository(connection)
-        self.tags = SqlTagRepository(connection)
-        self.idempotency = (
-            _LockedIdempotencyRepository(connection)
-            if self._write
-            else SqlIdempotencyRepository(connection)
-        )
-        self.access_keys = SqlAccessKeyRepository(connection)
-        self.accounts = SqlAccountRepository(connection)
-        self.numbers = (
-            SqlLockedPhoneNumberRepository(connection)
-            if self._write
-            else SqlPhoneNumberRepository(connection)
-        )
-        self.releases = SqlReleaseRepository(connection)
-        self.events = SqlEventRepository(connection)
-        self.quotas = SqlQuotaRepository(connection)
-        self.inventory = SqlInventoryRepository(connection)
-        self.replicas = SqlReplicaRepository(connection)
-        self.tdgs = SqlTdgRepository(connection, lock=self._write)
-        self.contact_flows = SqlContactFlowRepository(connection)
-        self.flow_associations = SqlFlowAssociationRepository(connection)
-        self.source_numbers = SqlSourceNumberRepository(connection)
         return self
 
     def __exit__(
@@ -122,6 +100,77 @@ class SqlUnitOfWork:
         if error is not None and _is_contention(error):
             raise Contention(str(error)) from error
 
+    # Each repository is made when the unit of work first uses it: a read touches two
+    # or three of them.
+
+    @cached_property
+    def settings(self) -> SqlSettingsRepository:
+        return SqlSettingsRepository(self._connection)
+
+    @cached_property
+    def instances(self) -> SqlInstanceRepository:
+        return SqlInstanceRepository(self._connection)
+
+    @cached_property
+    def tags(self) -> SqlTagRepository:
+        return SqlTagRepository(self._connection)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotencyRepository:
+        if self._write:
+            return _LockedIdempotencyRepository(self._connection)
+        return SqlIdempotencyRepository(self._connection)
+
+    @cached_property
+    def access_keys(self) -> SqlAccessKeyRepository:
+        return SqlAccessKeyRepository(self._connection)
+
+    @cached_property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self._connection)
+
+    @cached_property
+    def numbers(self) -> SqlPhoneNumberRepository:
+        if self._write:
+            return SqlLockedPhoneNumberRepository(self._connection)
+        return SqlPhoneNumberRepository(self._connection)
+
+    @cached_property
+    def releases(self) -> SqlReleaseRepository:
+        return SqlReleaseRepository(self._connection)
+
+    @cached_property
+    def events(self) -> SqlEventRepository:
+        return SqlEventRepository(self._connection)
+
+    @cached_property
+    def quotas(self) -> SqlQuotaRepository:
+        return SqlQuotaRepository(self._connection)
+
+    @cached_property
+    def inventory(self) -> SqlInventoryRepository:
+        return SqlInventoryRepository(self._connection)
+
+    @cached_property
+    def replicas(self) -> SqlReplicaRepository:
+        return SqlReplicaRepository(self._connection)
+
+    @cached_property
+    def tdgs(self) -> SqlTdgRepository:
+        return SqlTdgRepository(self._connection, lock=self._write)
+
+    @cached_property
+    def contact_flows(self) -> SqlContactFlowRepository:
+        return SqlContactFlowRepository(self._connection)
+
+    @cached_property
+    def flow_associations(self) -> SqlFlowAssociationRepository:
+        return SqlFlowAssociationRepository(self._connection)
+
+    @cached_property
+    def source_numbers(self) -> SqlSourceNumberRepository:
+        return SqlSourceNumberRepository(self._connection)
+
     def commit(self) -> None:
         self._end(commit=True)
 
@@ -135,9 +184,13 @@ class SqlUnitOfWork:
         else:
             on_driver(connection, "COMMIT" if commit else "ROLLBACK")
         self._open = False
+        if "settings" in self.__dict__ and self.settings.changed:  # cached in it: stale
+            settings_written()
 
     def wipe(self) -> None:
         """Delete every row of every table (the schema stays)."""
+        settings_written()
+        self.settings.changed = True
         for table in reversed(metadata.sorted_tables):
             self._connection.execute(sa.delete(table))
 
