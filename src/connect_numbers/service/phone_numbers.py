@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -202,23 +203,32 @@ def record(tx: Tx, caller: Caller, kind: str, number: PhoneNumber, detail: dict[
     )
 
 
-def find_number(tx: Tx, caller: Caller, id_or_arn: str, *, any_region: bool = False) -> PhoneNumber:
+def find_number(
+    tx: Tx,
+    caller: Caller,
+    id_or_arn: str,
+    *,
+    any_region: bool = False,
+    lookup: Callable[[str], PhoneNumber | None] | None = None,
+) -> PhoneNumber:
     """The caller's number by id (in the caller's region) or by ARN; NotFound otherwise.
 
     With ``any_region`` an ARN may name a number of another region: the caller
     then decides what that means (release elsewhere is InvalidParameter).
+    ``lookup`` reads a number by id (default: ``tx.uow.numbers.get``).
     """
+    get = lookup or tx.uow.numbers.get
     missing = NotFound(f"Phone number not found: {id_or_arn}")
     by_arn = id_or_arn.startswith("arn:")
     if by_arn:
         parsed = parse_arn(id_or_arn)
         if parsed is None or parsed.kind != "phone-number":
             raise missing
-        number = tx.uow.numbers.get(parsed.resource_id)
+        number = get(parsed.resource_id)
         if number is None or number.arn != id_or_arn:
             raise missing
     else:
-        number = tx.uow.numbers.get(id_or_arn)
+        number = get(id_or_arn)
     if number is None or number.account_id != caller.account_id or number.expired(tx.now):
         raise missing
     if number.region != caller.region and not (by_arn and any_region):
@@ -226,13 +236,18 @@ def find_number(tx: Tx, caller: Caller, id_or_arn: str, *, any_region: bool = Fa
     return number
 
 
-def find_visible_number(tx: Tx, caller: Caller, id_or_arn: str) -> PhoneNumber:
+def find_visible_number(
+    tx: Tx,
+    caller: Caller,
+    id_or_arn: str,
+    lookup: Callable[[str], PhoneNumber | None] | None = None,
+) -> PhoneNumber:
     """The number as DescribePhoneNumber and flow association see it from the caller's region.
 
     A number claimed to a traffic distribution group is seen from both of the
     group's regions: in its home region by id or ARN, in the other only by ARN.
     """
-    number = find_number(tx, caller, id_or_arn, any_region=True)
+    number = find_number(tx, caller, id_or_arn, any_region=True, lookup=lookup)
     if number.region != caller.region and not _on_tdg_spanning(number, caller.region):
         raise NotFound(f"Phone number not found: {id_or_arn}")
     return number
@@ -255,10 +270,19 @@ def describe_phone_number(
     services: Services, caller: Caller, id_or_arn: str
 ) -> tuple[PhoneNumber, str, str | None, dict[str, str]]:
     """The number, its status and status message now, and its tags."""
+    tags: dict[str, str] = {}
+
+    def with_tags(number_id: str) -> PhoneNumber | None:  # the number and its tags at once
+        found = tx.uow.numbers.get_with_tags(number_id)
+        if found is None:
+            return None
+        tags.update(found[1])
+        return found[0]
+
     with transaction(services, write=False) as tx:
-        number = find_visible_number(tx, caller, id_or_arn)
+        number = find_visible_number(tx, caller, id_or_arn, with_tags)
         status = number.status(tx.now)
-        return number, status, number.status_message(tx.now), tx.uow.tags.get(number.arn)
+        return number, status, number.status_message(tx.now), tags
 
 
 def list_phone_numbers(

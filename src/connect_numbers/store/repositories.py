@@ -276,8 +276,14 @@ _CLEAR_TAGS = FastStatement(
 
 
 class SqlIdempotencyRepository:
+    """Client tokens. ``put`` deletes an earlier (expired) record of the token first,
+    unless ``get`` found none in this transaction: a write transaction holds the
+    token (SQLite: the database's write lock; PostgreSQL: an advisory lock), so no
+    record can appear in between."""
+
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
+        self._absent: set[tuple[str, str, str, str]] = set()
 
     def get(
         self, account_id: str, region: str, operation: str, token: str
@@ -285,6 +291,7 @@ class SqlIdempotencyRepository:
         key = {"account_id": account_id, "region": region, "operation": operation}
         row = _TOKEN.first(self._db, token=token, **key)
         if row is None:
+            self._absent.add((account_id, region, operation, token))
             return None
         return IdempotencyRecord(
             row["account_id"],
@@ -303,7 +310,8 @@ class SqlIdempotencyRepository:
             "operation": record.operation,
             "token": record.token,
         }
-        _FORGET_TOKEN.run(self._db, **key)
+        if (record.account_id, record.region, record.operation, record.token) not in self._absent:
+            _FORGET_TOKEN.run(self._db, **key)
         _RECORD_TOKEN.run(
             self._db,
             fingerprint=record.fingerprint,
