@@ -125,36 +125,50 @@ def _build(shape: Shape) -> Writer:
 
 
 def _structure_writer(shape: StructureShape) -> Writer:
-    members = tuple(
-        (
-            name,
-            member.serialization.get("name", name),
-            None if member.type_name in _SCALARS else member,
-        )
-        for name, member in shape.members.items()
-    )
+    """A function written for this shape: one ``get`` and test per member, in order.
 
-    def write(value: dict[str, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, wire, member in members:
-            item = value.get(name)
-            if item is not None:
-                out[wire] = item if member is None else _writer(member)(item)
-        return out
-
+    Member names and wire names come from the botocore model and are written into
+    the source as string literals (``repr``); a member that is not a scalar calls
+    the writer of its own shape, looked up when first needed (shapes may recurse).
+    """
+    lines = ["def write(value):", "    out = {}", "    get = value.get"]
+    members: list[Shape] = []
+    for name, member in shape.members.items():
+        wire = member.serialization.get("name", name)
+        lines.append(f"    item = get({name!r})")
+        lines.append("    if item is not None:")
+        if member.type_name in _SCALARS:
+            lines.append(f"        out[{wire!r}] = item")
+        else:
+            lines.append(f"        out[{wire!r}] = writer(members[{len(members)}])(item)")
+            members.append(member)
+    lines.append("    return out")
+    namespace: dict[str, Any] = {"writer": _writer, "members": tuple(members)}
+    exec("\n".join(lines), namespace)  # the source is built above from the model
+    write: Writer = namespace["write"]
     return write
 
 
 def _list_writer(member: Shape) -> Writer:
     if member.type_name in _SCALARS:
         return list
-    return lambda value: [_writer(member)(item) for item in value]
+
+    def write(value: list[Any]) -> list[Any]:
+        each = _writer(member)
+        return [each(item) for item in value]
+
+    return write
 
 
 def _map_writer(member: Shape) -> Writer:
     if member.type_name in _SCALARS:
         return dict
-    return lambda value: {key: _writer(member)(item) for key, item in value.items()}
+
+    def write(value: dict[str, Any]) -> dict[str, Any]:
+        each = _writer(member)
+        return {key: each(item) for key, item in value.items()}
+
+    return write
 
 
 @cache
