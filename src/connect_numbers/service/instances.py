@@ -83,9 +83,18 @@ def describe_instance(
     services: Services, caller: Caller, instance_id: str
 ) -> tuple[Instance, str, dict[str, str]]:
     """The instance, its status now, and its tags."""
+    tags: dict[str, str] = {}
+
+    def with_tags(account_id: str, region: str, instance_id: str) -> Instance | None:
+        found = tx.uow.instances.get_with_tags(account_id, region, instance_id)
+        if found is None:
+            return None
+        tags.update(found[1])
+        return found[0]
+
     with transaction(services, write=False) as tx:
-        instance = find_instance(tx, caller, instance_id)
-        return instance, instance.status(tx.now), tx.uow.tags.get(instance.arn)
+        instance = find_instance(tx, caller, instance_id, with_tags)
+        return instance, instance.status(tx.now), tags
 
 
 def list_instances(

@@ -116,6 +116,22 @@ class SqlInstanceRepository:
         row = _REPLICA.first(self._db, id=instance_id, account_id=account_id, region=region)
         return _replica_instance(row) if row is not None else None
 
+    def get_with_tags(
+        self, account_id: str, region: str, instance_id: str
+    ) -> tuple[Instance, dict[str, str]] | None:
+        """The instance (or its replica) and the tags of its ARN; an instance created in
+        ``region``, the common case, and its tags in one query."""
+        rows = _INSTANCE_WITH_TAGS.rows(
+            self._db, id=instance_id, account_id=account_id, region=region
+        )
+        if rows:
+            tags = {row["tag_key"]: row["tag_value"] for row in rows if row["tag_key"] is not None}
+            return _instance(rows[0]), tags
+        replica = self.get(account_id, region, instance_id)
+        if replica is None:
+            return None
+        return replica, {row["key"]: row["value"] for row in _TAGS.rows(self._db, arn=replica.arn)}
+
     def alias_taken(self, alias: str) -> bool:
         """Whether an instance or a replica has ``alias``.
 
@@ -185,6 +201,15 @@ def _instance_row(instance: Instance) -> dict[str, Any]:
 
 _INSTANCE = FastQuery(
     sa.select(instances).where(
+        instances.c.id == sa.bindparam("id"),
+        instances.c.account_id == sa.bindparam("account_id"),
+        instances.c.region == sa.bindparam("region"),
+    )
+)
+_INSTANCE_WITH_TAGS = FastQuery(
+    sa.select(instances, table_tags.c.key.label("tag_key"), table_tags.c.value.label("tag_value"))
+    .select_from(instances.outerjoin(table_tags, table_tags.c.resource_arn == instances.c.arn))
+    .where(
         instances.c.id == sa.bindparam("id"),
         instances.c.account_id == sa.bindparam("account_id"),
         instances.c.region == sa.bindparam("region"),
