@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,7 @@ __all__ = [
     "listed",
     "new_instance",
     "run",
+    "run_on_a_terminal",
     "search",
     "set_quota",
     "tags_of",
@@ -138,17 +142,47 @@ def set_quota(connect_numbers: Any, quota: int, region: str = "us-east-1") -> No
 # --- command line -------------------------------------------------------------------------
 
 
-def run(endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run(endpoint: str, *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """``connect-numbers --endpoint ENDPOINT ARGS...`` without CONNECT_NUMBERS_* variables."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_NUMBERS_")}
     return subprocess.run(
         [SCRIPT, "--endpoint", endpoint, *args],
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=timeout,
         env=environment,
         check=False,
     )
+
+
+def run_on_a_terminal(args: list[str], timeout: float = 120) -> tuple[int, str]:
+    """Run the command with a pseudo-terminal as its stdout and stderr; all it wrote."""
+    controller, terminal = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CONNECT_NUMBERS_")}
+    process = subprocess.Popen(
+        [SCRIPT, *args],
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=terminal,
+        env={**environment, "COLUMNS": "160", "TERM": "xterm"},
+    )
+    os.close(terminal)
+    output = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not chunk:
+                break
+            output += chunk
+        elif process.poll() is not None:
+            break
+    os.close(controller)
+    return process.wait(timeout=10), output.decode("utf-8", "replace")
 
 
 def answer(endpoint: str, *args: str) -> Any:

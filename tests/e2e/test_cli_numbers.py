@@ -108,33 +108,6 @@ def test_numbers_restore_of_a_number_not_cooling_exits_non_zero_with_the_servers
     assert "Phone number +12065550100 is not in a cooldown" in message
 
 
-def test_inventory_load_reads_a_csv_file(
-    connect_numbers: Any, connect: Any, tmp_path: Path
-) -> None:
-    source = tmp_path / "numbers.csv"
-    source.write_text("phone_number,country,type\n" + "".join(f"{n},US,DID\n" for n in SEATTLE))
-    loaded = answer(connect_numbers.endpoint, "inventory", "load", str(source))
-    assert loaded == {"received": 5, "added": 5, "already_present": 0, "buckets": {"US/DID": 5}}
-    target = new_instance(connect, "cli-inventory")["Arn"]
-    offered = connect.search_available_phone_numbers(
-        TargetArn=target, PhoneNumberCountryCode="US", PhoneNumberType="DID", MaxResults=10
-    )["AvailableNumbersList"]
-    assert sorted(item["PhoneNumber"] for item in offered) == SEATTLE
-
-
-def test_inventory_load_of_a_bad_file_names_the_line_and_loads_nothing(
-    connect_numbers: Any, tmp_path: Path
-) -> None:
-    source = tmp_path / "numbers.csv"
-    source.write_text(f"{SEATTLE[0]},US,DID\n{SEATTLE[1]},GB,DID\n")
-    message = refused(connect_numbers.endpoint, "inventory", "load", str(source))
-    assert "400" in message
-    assert f"csv line 2: {SEATTLE[1]} is not a valid DID number of GB" in message
-    source.write_text(f"{SEATTLE[0]},US,DID\n")
-    again = answer(connect_numbers.endpoint, "inventory", "load", str(source))
-    assert again["added"] == 1  # the good row of the refused load was not kept
-
-
 def test_inventory_load_of_a_missing_file_is_a_clear_error(
     connect_numbers: Any, tmp_path: Path
 ) -> None:

@@ -5,7 +5,9 @@ aimed at real resources (so that a violation the server failed to refuse
 would change state), break exactly one constraint of the botocore model
 (a required member missing, a wrong JSON type, a string too long or too
 short, a number out of range, a value outside its enum, a pattern violated,
-a list or map too big or too small, inside maps and lists too), serialize
+a lone UTF-16 surrogate in any string (``"\\ud800"`` in JSON; in a path or
+query the bytes UTF-8 would give it, which are not valid UTF-8), a list or
+map too big or too small, inside maps and lists too), serialize
 with botocore's own rest-json serializer, sign with SigV4 and send on a
 plain socket. Wrong JSON types cannot go through the serializer: the member
 is written into the serialized JSON body instead.
@@ -45,6 +47,7 @@ from hypothesis import strategies as st
 from connect_numbers.entrypoints.operations import HANDLERS
 from connect_numbers.protocol import validation
 from connect_numbers.protocol.model import connect_model
+from connect_numbers.protocol.parser import validation_error_code
 
 MODEL = botocore.session.get_session().get_service_model("connect")
 SERIALIZER = create_serializer("rest-json", include_validation=False)
@@ -325,9 +328,16 @@ def fits_length(shape: Shape, text: str) -> bool:
 PATTERN_SEEDS = ["!", "aws:x", "-a", "d-", "+0", "x" * 5, "\u0000", "a b\n", "\u00e9\u00e9", ""]
 
 
+# Text JSON can spell ("\\ud800") but UTF-8 cannot hold; in a path or query the same code
+# point can only travel as the bytes UTF-8 would give it, which are not valid UTF-8.
+LONE_SURROGATES = st.sampled_from(["\ud800", "a\ud800", "\udfff", "+1206555\udc00", "\ud83d\u00e9"])
+SURROGATE_MARK = "SURROGATEMARK"
+SURROGATE_ON_THE_WIRE = "%ED%A0%80"
+
+
 def string_violations(shape: Shape, example: Any) -> list[tuple[str, st.SearchStrategy[Any]]]:
     meta = shape.metadata
-    found: list[tuple[str, st.SearchStrategy[Any]]] = []
+    found: list[tuple[str, st.SearchStrategy[Any]]] = [("lone surrogate", LONE_SURROGATES)]
     if "max" in meta:
         found.append(("too long", st.integers(1, 40).map(lambda n: "a" * (meta["max"] + n))))
     if meta.get("min", 0) > 0:
@@ -462,9 +472,31 @@ def violation(operation: str, member: str, what: str) -> Callable[[Any], Violati
     return make
 
 
+def is_surrogate_case(case: Violation) -> bool:
+    return case.what.endswith("lone surrogate")
+
+
+def location_of(operation: OperationModel, member: str) -> str:
+    found: str = operation.input_shape.members[member].serialization.get("location", "body")
+    return found
+
+
+def marked(value: Any) -> Any:
+    """``value`` with each surrogate replaced by a mark, to be swapped for its bytes on the wire."""
+    if isinstance(value, str):
+        return regex.sub("[\ud800-\udfff]", SURROGATE_MARK, value)
+    if isinstance(value, list):
+        return [marked(item) for item in value]
+    return value
+
+
 def serialized(
     operation: OperationModel, baseline: dict[str, Any], case: Violation
 ) -> tuple[str, str, bytes, dict[str, str]]:
+    if is_surrogate_case(case):  # JSON carries it as an escape; a path or query as bytes
+        in_body = location_of(operation, case.member) == "body"
+        value = case.value if in_body else marked(case.value)
+        case = Violation(case.operation, case.what, case.member, value, inject=in_body)
     params = {k: v for k, v in baseline.items() if k != case.member}
     if not case.inject and case.value is not MISSING:
         params[case.member] = case.value
@@ -482,6 +514,7 @@ def serialized(
     prepare_request_dict(request, endpoint_url="http://placeholder")
     parts = urlsplit(request["url"])
     target = parts.path + (f"?{parts.query}" if parts.query else "")
+    target = target.replace(SURROGATE_MARK, SURROGATE_ON_THE_WIRE)
     return request["method"], target, request["body"] or b"", dict(request["headers"])
 
 
@@ -514,6 +547,10 @@ def test_requests_breaking_one_model_constraint_are_refused_cleanly_and_change_n
         check(answer)
         if not empty_label(operation, case):
             assert 400 <= answer.status < 500, (case, answer.status, answer.body[:300])
+        if is_surrogate_case(case) and location_of(operation, case.member) == "body":
+            assert answer.status == 400, (case, answer.body[:300])
+            assert answer.headers["x-amzn-errortype"] == validation_error_code(operation)
+            assert b"surrogate" in answer.body, answer.body[:300]
         statuses[answer.status] += 1
 
     for kind in kinds:  # every kind of violation, each with a couple of drawn values
@@ -552,6 +589,17 @@ def route(template: str) -> str:
     return template.format(arn=arn, id=ABSENT_ID)
 
 
+def with_surrogates(value: Any) -> Any:
+    """Every string of a JSON value (keys too) with a lone surrogate added."""
+    if isinstance(value, str):
+        return value + "\ud800"
+    if isinstance(value, list):
+        return [with_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {with_surrogates(k): with_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def test_garbage_bodies_are_refused_cleanly_and_change_nothing(scene: Scene) -> None:
     before = fingerprint(scene)
     objects = st.dictionaries(st.sampled_from(MEMBER_NAMES), JSON_VALUES, max_size=5)
@@ -561,6 +609,7 @@ def test_garbage_bodies_are_refused_cleanly_and_change_nothing(scene: Scene) -> 
         objects.map(lambda v: json.dumps(v).encode()),
         st.text(max_size=50).map(lambda t: t.encode("utf-8", "surrogatepass")),
         st.binary(min_size=1, max_size=40).map(lambda b: b'{"InstanceAlias": "' + b + b'"}'),
+        objects.map(lambda v: json.dumps(with_surrogates(v)).encode()),
     )
 
     @settings(FUZZ, max_examples=80)

@@ -209,3 +209,67 @@ def test_a_number_already_loaded_under_another_bucket_rejects_the_load(
     assert again.json()["added"] == 1  # the rejected load added nothing
     same = load(connect_numbers, {"numbers": rows([uifn], "US", "UIFN")})
     assert same.json()["already_present"] == 1
+
+
+def test_a_partial_load_keeps_the_good_rows_and_answers_the_refused_ones(
+    connect_numbers: Any, connect: Any, target: str
+) -> None:
+    uifn = "+80012345678"
+    assert load(connect_numbers, {"numbers": rows([uifn], "US", "UIFN")}).status_code == 200
+    body = {
+        "partial": True,
+        "numbers": [
+            *rows([SEATTLE[0]]),
+            *rows([SEATTLE[1]], "GB"),  # not a GB number
+            "not an object",
+            *rows([uifn], "GB", "UIFN"),  # already loaded as US/UIFN
+        ],
+        "ranges": [{"start": "+12062345610", "count": 2, "country": "US", "type": "DID"}],
+        "csv": f"{SEATTLE[2]},US,DID\n{SEATTLE[3]},US\n{SEATTLE[0]},US,SHARED\n",
+    }
+    answer = load(connect_numbers, body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {
+        "received": 9,
+        "added": 4,
+        "already_present": 0,
+        "buckets": {"US/DID": 4},
+        "refused": 5,
+        "refusals": [
+            {
+                "where": "numbers[2]",
+                "line": None,
+                "reason": f"{SEATTLE[1]} is not a valid DID number of GB",
+            },
+            {"where": "numbers[3]", "line": None, "reason": "not an object"},
+            {
+                "where": "numbers[4]",
+                "line": None,
+                "reason": f"{uifn} is already in the inventory as US/UIFN, not GB/UIFN",
+            },
+            {"where": "csv line 2", "line": 2, "reason": "expected phone_number,country,type"},
+            {
+                "where": "csv line 3",
+                "line": 3,
+                "reason": f"{SEATTLE[0]} is given as US/SHARED here and as US/DID in numbers[1]",
+            },
+        ],
+    }
+    offered = every_number(connect, target)
+    assert offered == [SEATTLE[0], SEATTLE[2], SEATTLE[10], SEATTLE[11]]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"partial": "yes", "csv": "x"}, "partial must be true or false"),
+        ({"partial": True, "csv": 5}, "Inventory not loaded: csv must be text"),
+        ({"partial": True, "other": 1}, "Inventory not loaded: unknown keys ['other']"),
+    ],
+)
+def test_a_partial_load_still_refuses_a_bad_document_whole(
+    connect_numbers: Any, body: dict[str, Any], message: str
+) -> None:
+    answer = load(connect_numbers, body)
+    assert answer.status_code == 400
+    assert answer.json() == {"code": "InvalidParameter", "message": message}

@@ -7,13 +7,21 @@ admin API reads and partially updates.
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from .errors import InvalidParameter
 
-__all__ = ["DEFAULT_PHONE_NUMBERS_PER_INSTANCE", "Config", "Throttling", "finite"]
+__all__ = [
+    "DEFAULT_PHONE_NUMBERS_PER_INSTANCE",
+    "Config",
+    "Throttling",
+    "config_keys",
+    "finite",
+    "unknown_key_message",
+]
 
 DAY = 86_400
 HOUR = 3_600
@@ -74,11 +82,29 @@ _THROTTLING_FIELDS = {"rate", "burst"}
 
 def _number(key: str, value: Any, allowed: set[str]) -> float:
     if key not in allowed:
-        raise InvalidParameter(f"Unknown configuration key: {key!r}")
+        raise InvalidParameter(unknown_key_message(key))
     number = finite(value)
     if number is None or number < 0:
         raise InvalidParameter(f"Configuration {key!r} must be a number >= 0, not {value!r}")
     return number
+
+
+def config_keys() -> list[str]:
+    """Every key of the configuration, nested ones as ``throttling.rate``."""
+    nested = [f"throttling.{f.name}" for f in fields(Throttling)]
+    return [*(f.name for f in fields(Config) if f.name != "throttling"), *nested]
+
+
+def unknown_key_message(key: str) -> str:
+    """Names the valid keys, and the closest one when ``key`` looks like a misspelling."""
+    keys = config_keys()
+    if key in keys:  # "throttling.rate" given flat in JSON
+        parent, _, leaf = key.partition(".")
+        hint = f' It goes inside its object: {{"{parent}": {{"{leaf}": ...}}}}.'
+    else:
+        close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"Unknown configuration key: {key!r}.{hint} Valid keys: {', '.join(keys)}"
 
 
 def finite(value: Any) -> float | None:

@@ -29,6 +29,8 @@ __all__ = [
     "NumberFilter",
     "PhoneNumber",
     "check_claim_token",
+    "legacy_filter_types",
+    "legacy_type",
     "new_claim",
     "not_available",
     "target_limit_failure",
@@ -45,6 +47,34 @@ METADATA = "METADATA"
 
 FAILED_CLAIM_GRACE_SECONDS = 86_400
 _UUID = re.compile(r"^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$")
+
+
+# ListPhoneNumbers (v1) predates these types: it shows them as the type they resemble.
+_LEGACY_SHOWN_AS = {
+    "UIFN": "TOLL_FREE",
+    "THIRD_PARTY_TF": "TOLL_FREE",
+    "SHARED": "DID",
+    "THIRD_PARTY_DID": "DID",
+}
+_LEGACY_TYPES = ("TOLL_FREE", "DID", "SHORT_CODE")
+
+
+def legacy_type(number_type: str) -> str:
+    """The type ListPhoneNumbers (v1) reports for a number of ``number_type``."""
+    return _LEGACY_SHOWN_AS.get(number_type, number_type)
+
+
+def legacy_filter_types(types: Sequence[str]) -> tuple[str, ...]:
+    """The stored types a v1 PhoneNumberTypes filter selects (TOLL_FREE takes UIFN and
+    THIRD_PARTY_TF too, as they are reported); a type v1 does not know is refused."""
+    unknown = [t for t in types if t not in _LEGACY_TYPES]
+    if unknown:
+        raise InvalidParameter(
+            f"ListPhoneNumbers does not support the phone number type {unknown[0]}: "
+            f"PhoneNumberTypes takes {', '.join(_LEGACY_TYPES)} "
+            "(ListPhoneNumbersV2 lists every type)"
+        )
+    return tuple(t for t in (*types, *_LEGACY_SHOWN_AS) if legacy_type(t) in types)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,21 +23,27 @@ __all__ = [
     "CREATION_IN_PROGRESS",
     "DEFAULT_TDG_NAME",
     "PENDING_DELETION",
+    "REPLICATION_COMPLETE",
+    "REPLICATION_IN_PROGRESS",
     "REPLICA_REGIONS",
     "UPDATE_IN_PROGRESS",
     "Distribution",
     "Replica",
+    "Replication",
     "TrafficDistributionGroup",
     "check_replica_region",
     "new_replica",
     "new_tdg",
     "paired_region",
+    "replication_of",
 ]
 
 CREATION_IN_PROGRESS = "CREATION_IN_PROGRESS"
 ACTIVE = "ACTIVE"
 UPDATE_IN_PROGRESS = "UPDATE_IN_PROGRESS"
 PENDING_DELETION = "PENDING_DELETION"
+REPLICATION_COMPLETE = "INSTANCE_REPLICATION_COMPLETE"
+REPLICATION_IN_PROGRESS = "INSTANCE_REPLICATION_IN_PROGRESS"
 
 # source region -> the one region it can be replicated to (Osaka is a replica only)
 REPLICA_REGIONS: Mapping[str, str] = MappingProxyType(
@@ -105,6 +111,21 @@ def new_replica(
         created_at=now,
         settles_at=now + settle_seconds,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Replication:
+    """Where a replicated instance was created, and the replication's status per region."""
+
+    source_region: str
+    statuses: tuple[tuple[str, str], ...]  # (region, status): the source first, then the replica
+
+
+def replication_of(source_region: str, replica: Replica, now: float) -> Replication:
+    """The source region is complete from the start; the replica once its creation settles."""
+    replica_status = REPLICATION_COMPLETE if replica.is_active(now) else REPLICATION_IN_PROGRESS
+    statuses = ((source_region, REPLICATION_COMPLETE), (replica.region, replica_status))
+    return Replication(source_region, statuses)
 
 
 @dataclass(frozen=True, slots=True)

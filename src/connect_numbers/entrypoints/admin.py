@@ -111,9 +111,15 @@ def _json(body: bytes) -> Body:
     if not body.strip():
         return {}
     try:
-        return json.loads(body)
+        document = json.loads(body)
+        json.dumps(document, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # "\ud800": JSON can spell it, no database can store it
+        raise AdminError(
+            400, "InvalidJson", "The request body holds a lone UTF-16 surrogate (not valid Unicode)"
+        ) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise AdminError(400, "InvalidJson", "The request body is not valid JSON") from None
+    return document
 
 
 def _response(status: int, answer: Answer) -> Response:

@@ -59,7 +59,7 @@ class ConnectNumbersApp:
         try:
             body = await _read_body(scope, receive)
         except BodyTooLarge:
-            await _send(send, _too_large())
+            await _send(send, _too_large(scope))
             return
         await _send(send, self._respond(scope, body))
 
@@ -134,8 +134,15 @@ async def _drain(receive: Receive, expected: int) -> None:
         more = bool(message.get("more_body", False))
 
 
-def _too_large() -> Response:
-    body = {"message": f"Request body larger than {MAX_BODY_BYTES} bytes"}
+def _too_large(scope: Scope) -> Response:
+    """413 naming the limit; on the admin API with its ``code`` in the body too."""
+    message = (
+        f"Request body larger than the limit of {MAX_BODY_BYTES} bytes "
+        f"({MAX_BODY_BYTES >> 20} MiB): send it in smaller parts"
+    )
+    body: dict[str, str] = {"message": message}
+    if scope["path"].startswith(PREFIX):
+        body = {"code": "RequestEntityTooLarge", **body}
     return error_response("RequestEntityTooLarge", 413, body, str(uuid.uuid4()))
 
 

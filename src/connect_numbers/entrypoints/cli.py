@@ -10,8 +10,10 @@ from urllib.parse import quote
 
 import click
 
+from ._cli_support import Column, fetch, output_option, show_rows
 from ._cli_support import call as _call
 from .cli_accounts import accounts
+from .cli_inventory import inventory
 from .cli_sources import source_numbers
 
 __all__ = ["main", "parse_duration"]
@@ -21,11 +23,19 @@ _DURATION = re.compile(r"^(-?\d+(?:\.\d+)?)([smhdw]?)$")
 
 
 def parse_duration(text: str) -> float:
-    """Seconds in ``text``: ``90``, ``90s``, ``15m``, ``12h``, ``181d``, ``2w``."""
+    """Seconds in ``text``: ``90s``, ``15m``, ``12h``, ``181d``, ``2w`` (the unit is required)."""
     found = _DURATION.match(text.strip())
     if found is None:
-        raise click.BadParameter(f"{text!r} is not a duration like 45s, 15m, 12h or 181d")
-    return float(found[1]) * _UNITS[found[2] or "s"]
+        raise click.BadParameter(
+            f"{text!r} is not a duration like 45s, 15m, 12h or 181d", param_hint="DURATION"
+        )
+    if not found[2]:
+        number = found[1]
+        raise click.BadParameter(
+            f"{text!r} has no unit: say {number}s, {number}m, {number}h, {number}d or {number}w",
+            param_hint="DURATION",
+        )
+    return float(found[1]) * _UNITS[found[2]]
 
 
 @click.group()
@@ -140,7 +150,8 @@ def clock_show(ctx: click.Context) -> None:
 @click.argument("duration")
 @click.pass_context
 def clock_advance(ctx: click.Context, duration: str) -> None:
-    """Move the clock forward by DURATION (45s, 15m, 12h, 181d, 2w; negative goes back).
+    """Move the clock forward by DURATION: a number and its unit, s, m, h, d or w
+    (45s, 15m, 12h, 181d, 2w; negative goes back). A bare number is refused.
 
     \b
     Examples:
@@ -308,17 +319,36 @@ def numbers() -> None:
     """
 
 
+_HISTORY_COLUMNS = [
+    Column("TIME", "time", time=True),
+    Column("EVENT", "event"),
+    Column("ACCOUNT", "account_id"),
+    Column("REGION", "region"),
+    Column("PRINCIPAL", "principal"),
+    Column("REQUEST ID", "request_id"),
+    Column("DETAILS", "details"),
+]
+_EVENT_FIELDS = {c.field for c in _HISTORY_COLUMNS} | {"phone_number", "phone_number_id"}
+
+
 @numbers.command("history")
 @click.argument("phone_number")
+@output_option
 @click.pass_context
-def numbers_history(ctx: click.Context, phone_number: str) -> None:
+def numbers_history(ctx: click.Context, phone_number: str, output: str | None) -> None:
     """Print every lifecycle event of PHONE_NUMBER (E.164).
 
     \b
-    Example:
+    Examples:
       connect-numbers numbers history +12065550100
+      connect-numbers numbers history +12065550100 --output json
     """
-    _call(ctx, "GET", f"numbers/{quote(phone_number)}/history")
+    answer = fetch(ctx, "GET", f"numbers/{quote(phone_number)}/history")
+    rows = [
+        {**event, "details": {k: v for k, v in event.items() if k not in _EVENT_FIELDS} or None}
+        for event in answer["events"]
+    ]
+    show_rows(answer, rows, _HISTORY_COLUMNS, output)
 
 
 @numbers.command("restore")
@@ -332,30 +362,6 @@ def numbers_restore(ctx: click.Context, phone_number: str) -> None:
       connect-numbers numbers restore +12065550100
     """
     _call(ctx, "POST", f"numbers/{quote(phone_number)}/restore", {})
-
-
-@main.group()
-def inventory() -> None:
-    """Load your own number inventory.
-
-    \b
-    Example:
-      connect-numbers inventory load numbers.csv
-    """
-
-
-@inventory.command("load")
-@click.argument("csv_file", type=click.File("r"))
-@click.pass_context
-def inventory_load(ctx: click.Context, csv_file: Any) -> None:
-    """Load numbers from a CSV file of phone_number,country,type rows (all or nothing).
-
-    \b
-    Example:
-      printf '+12065550100,US,DID\\n+12065550101,US,DID\\n' > numbers.csv
-      connect-numbers inventory load numbers.csv
-    """
-    _call(ctx, "POST", "inventory", {"csv": csv_file.read()})
 
 
 @main.command("health")
@@ -384,6 +390,7 @@ def reset(ctx: click.Context) -> None:
 
 
 main.add_command(accounts)
+main.add_command(inventory)
 main.add_command(source_numbers)
 
 

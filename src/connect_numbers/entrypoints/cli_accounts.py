@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ._cli_support import call
+from ._cli_support import Column, call, fetch, output_option, show_rows
 
 __all__ = ["accounts"]
 
@@ -31,15 +31,18 @@ def accounts_create(ctx: click.Context, account_id: str) -> None:
 
 
 @accounts.command("list")
+@output_option
 @click.pass_context
-def accounts_list(ctx: click.Context) -> None:
+def accounts_list(ctx: click.Context, output: str | None) -> None:
     """List the accounts.
 
     \b
-    Example:
+    Examples:
       connect-numbers accounts list
+      connect-numbers accounts list --output json
     """
-    call(ctx, "GET", "accounts")
+    answer = fetch(ctx, "GET", "accounts")
+    show_rows(answer, answer["accounts"], [Column("ACCOUNT")], output)
 
 
 @accounts.group("keys")
@@ -75,17 +78,29 @@ def keys_create(ctx: click.Context, account_id: str, principal: str, policy_file
     call(ctx, "POST", f"accounts/{account_id}/keys", body)
 
 
+_KEY_COLUMNS = [
+    Column("ACCESS KEY ID", "access_key_id"),
+    Column("PRINCIPAL", "principal"),
+    Column("CREATED", "created_at", time=True),
+    Column("REVOKED", "revoked_at", time=True),
+    Column("POLICY", "policy"),
+]
+
+
 @keys.command("list")
 @click.argument("account_id")
+@output_option
 @click.pass_context
-def keys_list(ctx: click.Context, account_id: str) -> None:
+def keys_list(ctx: click.Context, account_id: str, output: str | None) -> None:
     """List the keys of ACCOUNT_ID (never their secrets).
 
     \b
-    Example:
+    Examples:
       connect-numbers accounts keys list 111111111111
+      connect-numbers accounts keys list 111111111111 --output json
     """
-    call(ctx, "GET", f"accounts/{account_id}/keys")
+    answer = fetch(ctx, "GET", f"accounts/{account_id}/keys")
+    show_rows(answer, answer["keys"], _KEY_COLUMNS, output)
 
 
 @keys.command("revoke")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ._cli_support import call
+from ._cli_support import Column, call, fetch, output_option, show_rows
 
 __all__ = ["source_numbers"]
 
@@ -37,16 +37,31 @@ def sources_add(ctx: click.Context, account_id: str, region: str, phone_number: 
     call(ctx, "POST", "source-numbers", body)
 
 
+_SOURCE_COLUMNS = [
+    Column("ID", "id"),
+    Column("PHONE NUMBER", "phone_number"),
+    Column("COUNTRY", "country"),
+    Column("TYPE", "type"),
+    Column("ACCOUNT", "account_id"),
+    Column("REGION", "region"),
+    Column("REGISTERED", "created_at", time=True),
+    Column("IMPORTED AS", "imported_as"),
+]
+
+
 @source_numbers.command("list")
+@output_option
 @click.pass_context
-def sources_list(ctx: click.Context) -> None:
+def sources_list(ctx: click.Context, output: str | None) -> None:
     """List the registered source numbers, with the phone number imported from each.
 
     \b
-    Example:
+    Examples:
       connect-numbers source-numbers list
+      connect-numbers source-numbers list --output json
     """
-    call(ctx, "GET", "source-numbers")
+    answer = fetch(ctx, "GET", "source-numbers")
+    show_rows(answer, answer["source_numbers"], _SOURCE_COLUMNS, output)
 
 
 @source_numbers.command("remove")

@@ -12,8 +12,8 @@ from typing import Any
 
 from ..domain.contact_flows import VOICE_PHONE_NUMBER, ContactFlow
 from ..domain.instances import Instance
-from ..domain.phone_numbers import NumberFilter, PhoneNumber
-from ..domain.traffic import TrafficDistributionGroup
+from ..domain.phone_numbers import NumberFilter, PhoneNumber, legacy_filter_types, legacy_type
+from ..domain.traffic import Replication, TrafficDistributionGroup
 from ..service import contact_flows, imports, instances, phone_numbers, search, tags, traffic
 from ..service.context import Caller, Services
 
@@ -39,8 +39,21 @@ def create_instance(services: Services, caller: Caller, p: Params) -> Output:
 
 
 def describe_instance(services: Services, caller: Caller, p: Params) -> Output:
-    instance, status, tag_map = instances.describe_instance(services, caller, p["InstanceId"])
-    return {"Instance": {**_instance_summary(instance, status), "Tags": tag_map or None}}
+    found = instances.describe_instance(services, caller, p["InstanceId"])
+    instance = {**_instance_summary(found.instance, found.status), "Tags": found.tags or None}
+    return {"Instance": instance, "ReplicationConfiguration": _replication(found.replication)}
+
+
+def _replication(replication: Replication | None) -> dict[str, Any] | None:
+    if replication is None:
+        return None
+    return {
+        "SourceRegion": replication.source_region,
+        "ReplicationStatusSummaryList": [
+            {"Region": region, "ReplicationStatus": status}
+            for region, status in replication.statuses
+        ],
+    }
 
 
 def list_instances(services: Services, caller: Caller, p: Params) -> Output:
@@ -149,7 +162,7 @@ def list_phone_numbers(services: Services, caller: Caller, p: Params) -> Output:
         caller.region,
         instance_id=p["InstanceId"],
         countries=p.get("PhoneNumberCountryCodes") or (),
-        types=p.get("PhoneNumberTypes") or (),
+        types=legacy_filter_types(p.get("PhoneNumberTypes") or ()),
     )
     page = phone_numbers.list_phone_numbers(
         services, caller, where, p.get("MaxResults"), p.get("NextToken"), "numbers-v1"
@@ -160,7 +173,7 @@ def list_phone_numbers(services: Services, caller: Caller, p: Params) -> Output:
                 "Id": n.id,
                 "Arn": f"{n.target_arn}/phone-number/{n.id}",
                 "PhoneNumber": n.e164,
-                "PhoneNumberType": n.type,
+                "PhoneNumberType": legacy_type(n.type),
                 "PhoneNumberCountryCode": n.country,
             }
             for n in page.numbers

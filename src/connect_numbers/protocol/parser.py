@@ -58,7 +58,7 @@ def _parse(op: OperationModel, request: RawRequest) -> dict[str, Any]:
     if plan is None:
         return {}
     params: dict[str, Any] = {}
-    query = parse_qsl(request.raw_query, keep_blank_values=True) if request.raw_query else []
+    query = _query(request.raw_query) if request.raw_query else []
     for name, location, wire, member in plan.located:
         if location == "uri":
             _put(params, name, _label(member, request.labels.get(wire)))
@@ -103,6 +103,15 @@ def _plan_of(shape: Shape) -> _Plan:
     return _Plan(tuple(located), _bound_query_keys(shape), body_members)
 
 
+def _query(raw_query: str) -> list[tuple[str, str]]:
+    """The query's pairs; an escape that is not UTF-8 (``%ED%A0%80``, ``%FF``) is refused
+    rather than read as U+FFFD, which would turn two different values into one."""
+    try:
+        return parse_qsl(raw_query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise ParseError("The query string is not valid UTF-8 once percent-decoded") from None
+
+
 def _put(params: dict[str, Any], name: str, value: Any) -> None:
     if value is not None:
         params[name] = value
@@ -127,6 +136,10 @@ def _query_value(member: Shape, wire: str, query: list[tuple[str, str]], bound: 
         return [_text_value(member.member, v) for v in values] if values else None
     if member.type_name == "map":
         return {k: v for k, v in query if k not in bound} or None
+    if len(values) > 1:
+        raise ParseError(
+            f"The query parameter {wire} takes one value; it was given {len(values)} times"
+        )
     return _text_value(member, values[0]) if values else None
 
 

@@ -37,9 +37,10 @@ class _Route:
         labels: dict[str, str] = {}
         for template, part in zip(self.segments, parts, strict=True):
             if template.startswith("{"):
-                if not part:
+                label = _decoded(part)
+                if not label:
                     return None
-                labels[template[1:-1]] = unquote(part)
+                labels[template[1:-1]] = label
             elif template != part:
                 return None
         return labels
@@ -64,8 +65,8 @@ class Router:
         self._table = dict(table)
 
     def match(self, method: str, raw_path: str) -> Match | None:
-        parts = raw_path.strip("/").split("/")
-        if any(part in _UNROUTABLE for part in parts):
+        parts = _segments(raw_path)
+        if parts is None or any(part in _UNROUTABLE for part in parts):
             return None  # dot segments and '//' would let one signature stand for two paths
         found = self._exact(method, parts)
         return found if found is not None else self._spanning_label(method, parts)
@@ -88,6 +89,23 @@ class Router:
                 if labels is not None and (best is None or route.literal_count > best[0]):
                     best = (route.literal_count, Match(route.operation, labels))
         return best[1] if best is not None else None
+
+
+def _decoded(part: str) -> str | None:
+    """A percent-decoded label; None (not routed) unless it decodes to valid UTF-8."""
+    try:
+        return unquote(part, errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
+def _segments(raw_path: str) -> list[str] | None:
+    """The path's segments: it starts with one ``/``; one trailing ``/`` is dropped
+    (``/instance/`` is ``/instance``). Empty segments stay, for ``match`` to refuse."""
+    if not raw_path.startswith("/"):
+        return None
+    inner = raw_path[1:]
+    return (inner[:-1] if inner.endswith("/") else inner).split("/")
 
 
 def _spanned(route: _Route, parts: list[str], extra: int) -> dict[str, str] | None:

@@ -65,14 +65,20 @@ def _dumps(document: dict[str, Any], floats: bool = True) -> bytes:
     non-finite floats, integers beyond 64 bits, non-text keys and lone surrogates;
     a document holding any of those is written by ``json`` as before. ``floats``
     False: the document's shape has no float member (timestamps are written as
-    integers or with three decimals, never with an exponent).
+    integers or with three decimals, never with an exponent). Text that UTF-8 cannot
+    hold (a lone surrogate) is written as a JSON escape instead, so that writing an
+    answer never fails, whatever a message echoes.
     """
     try:
         if not (floats and _has_unusual_float(document)):
             return orjson.dumps(document)
     except (orjson.JSONEncodeError, RecursionError):
         pass
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(document, separators=(",", ":")).encode()
 
 
 def _has_unusual_float(value: Any) -> bool:

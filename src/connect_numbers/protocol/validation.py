@@ -22,7 +22,7 @@ from typing import Any
 import regex
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
-__all__ = ["violations"]
+__all__ = ["describe", "has_lone_surrogate", "safe_text", "violations"]
 
 _MAX_REPORTED = 10
 
@@ -48,13 +48,34 @@ def _where(path: str, name: str) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = str(value)
+    """``value`` as printable text for a message, whatever it holds: lone surrogates and
+    other characters that cannot be written as UTF-8 are shown as ``\\ud800`` escapes."""
+    text = safe_text(value)
     return text if len(text) <= 100 else text[:97] + "..."
+
+
+def safe_text(value: Any) -> str:
+    """``str(value)`` that can always be encoded as UTF-8 (never raises)."""
+    try:
+        text = str(value)
+    except Exception:  # a value whose __str__ fails cannot come from JSON, but be safe
+        text = object.__repr__(value)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a UTF-16 surrogate on its own (JSON's ``"\\ud800"``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _fail(found: list[str], path: str, value: Any, rule: str) -> None:
     shown = "null" if value is None else f"'{_shown(value)}'"
-    found.append(f"Value {shown} at '{path}' failed to satisfy constraint: Member must {rule}")
+    where = safe_text(path)  # a map key is part of the path
+    found.append(f"Value {shown} at '{where}' failed to satisfy constraint: Member must {rule}")
 
 
 def _check(shape: Shape, value: Any, path: str, found: list[str]) -> None:
@@ -109,6 +130,9 @@ def _check_string(shape: Shape, value: Any, path: str, found: list[str]) -> None
         return
     if "\x00" in value:
         _fail(found, path, value.replace("\x00", "\\0"), "not contain the NUL character")
+        return
+    if has_lone_surrogate(value):
+        _fail(found, path, value, "be valid Unicode (a lone UTF-16 surrogate is not)")
         return
     enum = shape.metadata.get("enum")
     if enum and value not in enum:

@@ -8,6 +8,7 @@ from ..domain import instances as domain
 from ..domain.errors import InvalidRequest
 from ..domain.instances import Instance
 from ..domain.pagination import decode_time_and_id, page_of
+from ..domain.traffic import Replication, replication_of
 from .context import Caller, Services, Tx, parameters_of, run_once, transaction
 from .phone_numbers import release_number
 from .targets import find_instance
@@ -15,6 +16,7 @@ from .targets import find_instance
 __all__ = [
     "CreateInstance",
     "Created",
+    "InstanceDescription",
     "InstancePage",
     "create_instance",
     "delete_instance",
@@ -79,10 +81,16 @@ def _create(tx: Tx, caller: Caller, command: CreateInstance) -> Created:
     return Created(instance.id, instance.arn)
 
 
-def describe_instance(
-    services: Services, caller: Caller, instance_id: str
-) -> tuple[Instance, str, dict[str, str]]:
-    """The instance, its status now, and its tags."""
+@dataclass(frozen=True, slots=True)
+class InstanceDescription:
+    instance: Instance
+    status: str  # now
+    tags: dict[str, str]
+    replication: Replication | None  # set once the instance is replicated, in both regions
+
+
+def describe_instance(services: Services, caller: Caller, instance_id: str) -> InstanceDescription:
+    """The instance, its status now, its tags and, if it is replicated, the replication."""
     tags: dict[str, str] = {}
 
     def with_tags(account_id: str, region: str, instance_id: str) -> Instance | None:
@@ -94,7 +102,13 @@ def describe_instance(
 
     with transaction(services, write=False) as tx:
         instance = find_instance(tx, caller, instance_id, with_tags)
-        return instance, instance.status(tx.now), tags
+        replica = tx.uow.replicas.of(instance.id)
+        replication = (
+            replication_of(instance.source_region or instance.region, replica, tx.now)
+            if replica is not None
+            else None
+        )
+        return InstanceDescription(instance, instance.status(tx.now), tags, replication)
 
 
 def list_instances(
