@@ -119,6 +119,7 @@ def test_config_reads_the_defaults(connect_numbers: Any) -> None:
         "churn_window_days": 180,
         "churn_percent": 200,
         "idempotency_hours": 24,
+        "search_results_limit": 1000,
         "throttling": {"enabled": False, "rate": 2, "burst": 5},
     }
 

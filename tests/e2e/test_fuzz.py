@@ -200,6 +200,7 @@ def scene(connect_numbers: Any, connect: Any) -> Scene:
         InstanceId=desk["Id"],
         ContactFlowId=made.flow["ContactFlowId"],
     )
+    connect.associate_analytics_data_set(InstanceId=desk["Id"], DataSetId="shared")
     source = {"account_id": "000000000000", "region": "us-east-1", "phone_number": "+12062345699"}
     made.source = connect_numbers.admin("POST", "source-numbers", source)["arn"]
     made.baselines = baselines(made)
@@ -273,6 +274,27 @@ def baselines(s: Scene) -> dict[str, dict[str, Any]]:
             "InstanceId": s.desk["Id"],
         },
         "ListFlowAssociations": {"InstanceId": s.desk["Id"], "ResourceType": "VOICE_PHONE_NUMBER"},
+        **more_baselines(s),
+    }
+
+
+def more_baselines(s: Scene) -> dict[str, dict[str, Any]]:
+    """Flow edits, instance attributes and analytics data sets."""
+    flow = {"InstanceId": s.desk["Id"], "ContactFlowId": s.flow["ContactFlowId"]}
+    desk = {"InstanceId": s.desk["Id"]}
+    return {
+        "UpdateContactFlowContent": {**flow, "Content": '{"a": 1}'},
+        "UpdateContactFlowName": {**flow, "Name": "renamed", "Description": "d"},
+        "UpdateContactFlowMetadata": {**flow, "ContactFlowState": "ARCHIVED"},
+        "DeleteContactFlow": flow,
+        "DescribeInstanceAttribute": {**desk, "AttributeType": "EARLY_MEDIA"},
+        "UpdateInstanceAttribute": {**desk, "AttributeType": "EARLY_MEDIA", "Value": "false"},
+        "ListInstanceAttributes": {**desk, "MaxResults": 7},
+        "AssociateAnalyticsDataSet": {**desk, "DataSetId": "fuzzed"},
+        "DisassociateAnalyticsDataSet": {**desk, "DataSetId": "shared"},
+        "BatchAssociateAnalyticsDataSet": {**desk, "DataSetIds": ["fuzzed"]},
+        "BatchDisassociateAnalyticsDataSet": {**desk, "DataSetIds": ["shared"]},
+        "ListAnalyticsDataAssociations": {**desk, "DataSetId": "shared"},
     }
 
 
@@ -297,6 +319,11 @@ def fingerprint(s: Scene) -> dict[str, Any]:
         "associations": c.list_flow_associations(InstanceId=s.desk["Id"])[
             "FlowAssociationSummaryList"
         ],
+        "flow": c.describe_contact_flow(
+            InstanceId=s.desk["Id"], ContactFlowId=s.flow["ContactFlowId"]
+        )["ContactFlow"],
+        "attributes": c.list_instance_attributes(InstanceId=s.desk["Id"])["Attributes"],
+        "data sets": c.list_analytics_data_associations(InstanceId=s.desk["Id"])["Results"],
     }
 
 

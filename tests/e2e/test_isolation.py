@@ -68,6 +68,7 @@ def world(connect_numbers: Any) -> World:
         ContactFlowId=a_flow["ContactFlowId"],
     )
     b_flow = b.create_contact_flow(InstanceId=b_desk["Id"], **flow)
+    a.associate_analytics_data_set(InstanceId=a_desk["Id"], DataSetId="shared")
     source = {"account_id": "000000000000", "region": "us-east-1", "phone_number": "+12062345698"}
     a_source = connect_numbers.admin("POST", "source-numbers", source)["arn"]
     return World(
@@ -107,6 +108,16 @@ def snapshot(world: World) -> dict[str, Any]:
             "FlowAssociationSummaryList"
         ],
         "flow tags": a.list_tags_for_resource(resourceArn=world.a_flow["ContactFlowArn"])["tags"],
+        "flow": a.describe_contact_flow(
+            InstanceId=world.a_desk["Id"], ContactFlowId=world.a_flow["ContactFlowId"]
+        )["ContactFlow"],
+        "attributes": [
+            page["Attributes"]
+            for page in a.get_paginator("list_instance_attributes").paginate(
+                InstanceId=world.a_desk["Id"]
+            )
+        ],
+        "data sets": a.list_analytics_data_associations(InstanceId=world.a_desk["Id"])["Results"],
     }
 
 
@@ -346,6 +357,80 @@ def list_associations_case(w: World) -> None:
     assert listed["FlowAssociationSummaryList"] == []
 
 
+def flow_edit_case(name: str) -> Callable[[World], None]:
+    """B edits or deletes A's flow, through A's instance or through its own."""
+
+    def run(w: World) -> None:
+        calls: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
+            "UpdateContactFlowContent": (w.b.update_contact_flow_content, {"Content": "{}"}),
+            "UpdateContactFlowName": (w.b.update_contact_flow_name, {"Name": "b"}),
+            "UpdateContactFlowMetadata": (
+                w.b.update_contact_flow_metadata,
+                {"ContactFlowState": "ARCHIVED"},
+            ),
+            "DeleteContactFlow": (w.b.delete_contact_flow, {}),
+        }
+        call, more = calls[name]
+        for desk in (w.a_desk, w.b_desk):
+            not_found(call, InstanceId=desk["Id"], ContactFlowId=w.a_flow["ContactFlowId"], **more)
+
+    return run
+
+
+def instance_data_case(name: str) -> Callable[[World], None]:
+    """B reads or changes the attributes or data sets of A's instance, by id and by ARN."""
+
+    def run(w: World) -> None:
+        calls: dict[str, tuple[Callable[..., Any], dict[str, Any]]] = {
+            "DescribeInstanceAttribute": (
+                w.b.describe_instance_attribute,
+                {"AttributeType": "EARLY_MEDIA"},
+            ),
+            "UpdateInstanceAttribute": (
+                w.b.update_instance_attribute,
+                {"AttributeType": "EARLY_MEDIA", "Value": "false"},
+            ),
+            "ListInstanceAttributes": (w.b.list_instance_attributes, {}),
+            "AssociateAnalyticsDataSet": (w.b.associate_analytics_data_set, {"DataSetId": "b"}),
+            "DisassociateAnalyticsDataSet": (
+                w.b.disassociate_analytics_data_set,
+                {"DataSetId": "shared"},
+            ),
+            "BatchAssociateAnalyticsDataSet": (
+                w.b.batch_associate_analytics_data_set,
+                {"DataSetIds": ["b"]},
+            ),
+            "BatchDisassociateAnalyticsDataSet": (
+                w.b.batch_disassociate_analytics_data_set,
+                {"DataSetIds": ["shared"]},
+            ),
+            "ListAnalyticsDataAssociations": (w.b.list_analytics_data_associations, {}),
+        }
+        call, more = calls[name]
+        for given in (w.a_desk["Id"], w.a_desk["Arn"]):
+            not_found(call, InstanceId=given, **more)
+
+    return run
+
+
+INSTANCE_DATA = [
+    "DescribeInstanceAttribute",
+    "UpdateInstanceAttribute",
+    "ListInstanceAttributes",
+    "AssociateAnalyticsDataSet",
+    "DisassociateAnalyticsDataSet",
+    "BatchAssociateAnalyticsDataSet",
+    "BatchDisassociateAnalyticsDataSet",
+    "ListAnalyticsDataAssociations",
+]
+FLOW_EDITS = [
+    "UpdateContactFlowContent",
+    "UpdateContactFlowName",
+    "UpdateContactFlowMetadata",
+    "DeleteContactFlow",
+]
+
+
 CASES: dict[str, Callable[[World], None]] = {
     "CreateInstance": create_instance_case,
     "DescribeInstance": describe_instance_case,
@@ -376,6 +461,8 @@ CASES: dict[str, Callable[[World], None]] = {
     "AssociatePhoneNumberContactFlow": associate_case,
     "DisassociatePhoneNumberContactFlow": disassociate_case,
     "ListFlowAssociations": list_associations_case,
+    **{name: flow_edit_case(name) for name in FLOW_EDITS},
+    **{name: instance_data_case(name) for name in INSTANCE_DATA},
 }
 
 

@@ -341,3 +341,39 @@ def test_creating_flows_and_importing_numbers_need_their_actions(owner: Any, key
         client.import_phone_number(InstanceId=desk["Id"], SourcePhoneNumberArn=source)
     assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
     assert owner.list_contact_flows(InstanceId=desk["Id"])["ContactFlowSummaryList"] == []
+
+
+def test_a_flow_deletion_or_edit_is_checked_against_the_flows_arn(key: Keys, owner: Any) -> None:
+    desk = new_instance(owner, "policy-flows")
+    made = {
+        name: owner.create_contact_flow(
+            InstanceId=desk["Id"], Name=name, Type="CONTACT_FLOW", Content="{}"
+        )
+        for name in ("kept", "free")
+    }
+    kept_arn = made["kept"]["ContactFlowArn"]
+    client, _ = key(allow("connect:*"), deny(["connect:DeleteContactFlow"], kept_arn))
+    with pytest.raises(ClientError) as raised:
+        client.delete_contact_flow(
+            InstanceId=desk["Id"], ContactFlowId=made["kept"]["ContactFlowId"]
+        )
+    assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert kept_arn in raised.value.response["Error"]["Message"]
+    client.update_contact_flow_name(
+        InstanceId=desk["Id"], ContactFlowId=made["kept"]["ContactFlowId"], Name="renamed"
+    )
+    client.delete_contact_flow(InstanceId=desk["Id"], ContactFlowId=made["free"]["ContactFlowId"])
+    listed = owner.list_contact_flows(InstanceId=desk["Id"])["ContactFlowSummaryList"]
+    assert [f["Name"] for f in listed] == ["renamed"]
+
+
+def test_instance_attributes_are_checked_against_the_instances_arn(key: Keys, owner: Any) -> None:
+    desk = new_instance(owner, "policy-attributes")
+    client, _ = key(allow("connect:*"), deny("connect:UpdateInstanceAttribute", desk["Arn"]))
+    with pytest.raises(ClientError) as raised:
+        client.update_instance_attribute(
+            InstanceId=desk["Id"], AttributeType="CONTACT_LENS", Value="false"
+        )
+    assert raised.value.response["Error"]["Code"] == "AccessDeniedException"
+    answer = client.describe_instance_attribute(InstanceId=desk["Id"], AttributeType="CONTACT_LENS")
+    assert answer["Attribute"]["Value"] == "true"

@@ -175,11 +175,16 @@ def test_the_wire_answer_is_a_list_and_a_string_token(target: str, raw: Any) -> 
         "not-a-token",
         encode_token("numbers-v2", ["+12065550100"]),
         encode_token("search", [1]),
-        encode_token("search", [1, 2, 3]),
-        encode_token("search", ["a", None]),
-        encode_token("search", [-1, None]),
-        encode_token("search", [10**30, None]),
-        encode_token("search-loaded", [1, 2, 3]),
+        encode_token("search", [1, 2]),
+        encode_token("search", [1, 2, 3, 4]),
+        encode_token("search", [1, 2, -3]),
+        encode_token("search", [1, 2, True]),
+        encode_token("search", ["a", None, 0]),
+        encode_token("search", [-1, None, 0]),
+        encode_token("search", [10**30, None, 0]),
+        encode_token("search-loaded", [1, 2, 3, 4]),
+        encode_token("search-loaded", ["+1", None, False]),
+        encode_token("search-loaded", ["+1", None, False, -1]),
     ],
 )
 def test_a_bad_next_token_is_invalid_parameter(connect: Any, target: str, token: str) -> None:
@@ -299,3 +304,40 @@ def test_a_prefix_of_another_calling_code_is_an_empty_list(connect: Any, target:
     answer = search(connect, target, "US", "DID", PhoneNumberPrefix="+44")
     assert answer["AvailableNumbersList"] == []
     assert "NextToken" not in answer
+
+
+def test_an_unbounded_paginator_ends_after_the_configured_number_of_results(
+    connect_numbers: Any, connect: Any, target: str
+) -> None:
+    connect_numbers.config(search_results_limit=25)
+    paginator = connect.get_paginator("search_available_phone_numbers")
+    walked = paginator.paginate(
+        TargetArn=target, PhoneNumberCountryCode="US", PhoneNumberType="DID"
+    )
+    pages_seen = list(walked)
+    found = [n["PhoneNumber"] for page in pages_seen for n in page["AvailableNumbersList"]]
+    assert len(found) == len(set(found)) == 25
+    assert [len(page["AvailableNumbersList"]) for page in pages_seen] == [10, 10, 5]
+    assert "NextToken" not in pages_seen[-1]
+
+
+def test_the_default_bound_is_a_thousand_numbers(connect: Any, target: str) -> None:
+    found, ended = pages(connect, target, 101, MaxResults=10)
+    assert ended
+    assert len(found) == len(set(found)) == 1000
+
+
+def test_a_loaded_inventory_walk_is_bounded_too(
+    connect_numbers: Any, connect: Any, target: str
+) -> None:
+    start = 12062345600
+    connect_numbers.admin(
+        "POST",
+        "inventory",
+        {"ranges": [{"start": f"+{start}", "count": 40, "country": "US", "type": "DID"}]},
+    )
+    connect_numbers.config(search_results_limit=15)
+    found, ended = pages(connect, target, 10, MaxResults=10)
+    assert ended and len(found) == len(set(found)) == 15
+    connect_numbers.config(search_results_limit=1000)
+    assert len(every_page(connect, target, MaxResults=10)) == 40

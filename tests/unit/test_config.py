@@ -15,6 +15,7 @@ DEFAULTS = {
     "churn_window_days": 180.0,
     "churn_percent": 200.0,
     "idempotency_hours": 24.0,
+    "search_results_limit": 1000,
     "throttling": {"enabled": False, "rate": 2.0, "burst": 5},
 }
 
@@ -45,6 +46,12 @@ def test_the_document_round_trips() -> None:
     assert Config.from_document(config.to_document()) == config
 
 
+def test_the_search_limit_is_a_whole_number() -> None:
+    config = Config().updated({"search_results_limit": 25.0})
+    assert config.search_results_limit == 25
+    assert isinstance(config.to_document()["search_results_limit"], int)
+
+
 def test_zero_is_a_valid_setting() -> None:
     assert Config().updated({"cooldown_days": 0}).cooldown_seconds == 0
 
@@ -61,6 +68,10 @@ def test_zero_is_a_valid_setting() -> None:
         ({"settle_seconds": float("nan")}, "'settle_seconds' must be a number >= 0"),
         ({"churn_percent": float("inf")}, "'churn_percent' must be a number >= 0"),
         ({"idempotency_hours": 10**400}, "'idempotency_hours' must be a number >= 0"),
+        ({"search_results_limit": 0}, "'search_results_limit' must be a whole number >= 1"),
+        ({"search_results_limit": 2.5}, "'search_results_limit' must be a whole number >= 1"),
+        ({"search_results_limit": "9"}, "'search_results_limit' must be a whole number >= 1"),
+        ({"search_results_limit": True}, "'search_results_limit' must be a whole number >= 1"),
         ({"throttling": 5}, "'throttling' must be a JSON object"),
         ({"throttling": {"enabled": "yes"}}, "'throttling.enabled' must be true or false"),
         ({"throttling": {"burst": 2.5}}, "'throttling.burst' must be a whole number"),

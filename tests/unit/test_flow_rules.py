@@ -7,11 +7,14 @@ import hashlib
 import pytest
 
 from connect_numbers.domain.contact_flows import (
+    ARCHIVED,
     ContactFlow,
     check_associable,
+    edited,
     new_contact_flow,
     serves_instance,
     split_alias,
+    with_content,
 )
 from connect_numbers.domain.errors import InvalidContactFlow, InvalidParameter
 from connect_numbers.domain.phone_numbers import PhoneNumber, new_claim
@@ -114,3 +117,26 @@ def test_association_is_refused_at_each_rule(
 
 def test_a_number_can_be_associated_the_second_its_claim_settles() -> None:
     check_associable(number(settle=10), DESK, flow(), T + 10)
+
+
+def test_new_content_is_checked_and_rehashed_and_marks_the_change() -> None:
+    changed = with_content(flow(), '{"a": 1}', T + 5, "eu-west-2")
+    assert changed.content_sha256 == hashlib.sha256(b'{"a": 1}').hexdigest()
+    assert (changed.modified_at, changed.modified_region) == (T + 5, "eu-west-2")
+    with pytest.raises(InvalidContactFlow):
+        with_content(flow(), "[1]", T, "us-east-1")
+
+
+def test_an_edit_keeps_what_it_does_not_name() -> None:
+    original = flow(description="d")
+    archived = edited(original, T + 1, "us-east-1", state=ARCHIVED)
+    assert (archived.name, archived.description, archived.state) == ("main", "d", ARCHIVED)
+    renamed = edited(original, T + 1, "us-east-1", name="other", description="")
+    assert (renamed.name, renamed.description, renamed.state) == ("other", "", "ACTIVE")
+    with pytest.raises(InvalidParameter):
+        edited(original, T, "us-east-1", name="x" * 513)
+
+
+def test_an_archived_flow_takes_no_number() -> None:
+    with pytest.raises(InvalidParameter, match="ARCHIVED"):
+        check_associable(number(), DESK, edited(flow(), T, "us-east-1", state=ARCHIVED), T + 1)

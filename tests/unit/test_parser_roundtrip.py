@@ -181,6 +181,47 @@ CASES: dict[str, dict[str, Any]] = {
         "NextToken": "n",
         "MaxResults": 5,
     },
+    "UpdateContactFlowContent": {"InstanceId": IID, "ContactFlowId": FID, "Content": "{}"},
+    "UpdateContactFlowName": {
+        "InstanceId": IID,
+        "ContactFlowId": FID,
+        "Name": "n",
+        "Description": "",
+    },
+    "UpdateContactFlowMetadata": {
+        "InstanceId": INSTANCE_ARN,
+        "ContactFlowId": f"{FID}:$SAVED",
+        "Name": "main menu",
+        "Description": "d",
+        "ContactFlowState": "ARCHIVED",
+    },
+    "DeleteContactFlow": {"InstanceId": IID, "ContactFlowId": FID},
+    "DescribeInstanceAttribute": {"InstanceId": IID, "AttributeType": "EARLY_MEDIA"},
+    "UpdateInstanceAttribute": {
+        "InstanceId": INSTANCE_ARN,
+        "AttributeType": "MULTI_PARTY_CHAT_CONFERENCE",
+        "Value": "true",
+        "ClientToken": TOKEN,
+    },
+    "ListInstanceAttributes": {"InstanceId": IID, "MaxResults": 7, "NextToken": "n"},
+    "AssociateAnalyticsDataSet": {
+        "InstanceId": IID,
+        "DataSetId": "contact records",
+        "TargetAccountId": "123456789012",
+    },
+    "DisassociateAnalyticsDataSet": {"InstanceId": IID, "DataSetId": "d"},
+    "BatchAssociateAnalyticsDataSet": {"InstanceId": IID, "DataSetIds": ["a", "b c"]},
+    "BatchDisassociateAnalyticsDataSet": {
+        "InstanceId": INSTANCE_ARN,
+        "DataSetIds": ["a"],
+        "TargetAccountId": "123456789012",
+    },
+    "ListAnalyticsDataAssociations": {
+        "InstanceId": IID,
+        "DataSetId": "a/b",
+        "MaxResults": 1000,
+        "NextToken": "n",
+    },
 }
 
 

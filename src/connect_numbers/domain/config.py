@@ -1,8 +1,11 @@
 """The rules' tunable figures, with AWS's values as defaults.
 
 ``cooldown_days`` defaults to 180 (the current ReleasePhoneNumber text); 30
-reproduces the older text. The whole configuration is one document that the
-admin API reads and partially updates.
+reproduces the older text. ``search_results_limit`` is how many numbers one
+SearchAvailablePhoneNumbers walk (a first page and the pages its NextTokens
+lead to) offers at most, so that a paginator without a limit of its own ends.
+The whole configuration is one document that the admin API reads and partially
+updates.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Config:
     churn_window_days: float = 180.0
     churn_percent: float = 200.0
     idempotency_hours: float = 24.0
+    search_results_limit: int = 1000
     throttling: Throttling = field(default_factory=Throttling)
 
     @property
@@ -71,12 +75,14 @@ class Config:
         for key, value in changes.items():
             if key == "throttling":
                 values[key] = _throttling(self.throttling, value)
+            elif key == "search_results_limit":
+                values[key] = _whole(key, value, minimum=1)
             else:
                 values[key] = _number(key, value, _CONFIG_FIELDS)
         return replace(self, **values)
 
 
-_CONFIG_FIELDS = {f.name for f in fields(Config)} - {"throttling"}
+_CONFIG_FIELDS = {f.name for f in fields(Config)} - {"throttling", "search_results_limit"}
 _THROTTLING_FIELDS = {"rate", "burst"}
 
 
@@ -105,6 +111,15 @@ def unknown_key_message(key: str) -> str:
         close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
         hint = f" Did you mean {close[0]!r}?" if close else ""
     return f"Unknown configuration key: {key!r}.{hint} Valid keys: {', '.join(keys)}"
+
+
+def _whole(key: str, value: Any, minimum: int) -> int:
+    number = finite(value)
+    if number is None or not number.is_integer() or number < minimum:
+        raise InvalidParameter(
+            f"Configuration {key!r} must be a whole number >= {minimum}, not {value!r}"
+        )
+    return int(number)
 
 
 def finite(value: Any) -> float | None:

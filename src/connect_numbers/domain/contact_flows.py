@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .arns import contact_flow_arn, new_id
 from .errors import InvalidContactFlow, InvalidParameter
@@ -20,6 +20,7 @@ from .phone_numbers import IN_PROGRESS, PhoneNumber
 
 __all__ = [
     "ACTIVE",
+    "ARCHIVED",
     "CONTACT_FLOW",
     "MAX_NAME_LENGTH",
     "PUBLISHED",
@@ -29,15 +30,18 @@ __all__ = [
     "ContactFlow",
     "FlowAssociation",
     "check_associable",
+    "edited",
     "new_contact_flow",
     "serves_instance",
     "split_alias",
+    "with_content",
 ]
 
 CONTACT_FLOW = "CONTACT_FLOW"
 PUBLISHED = "PUBLISHED"
 SAVED = "SAVED"
 ACTIVE = "ACTIVE"
+ARCHIVED = "ARCHIVED"
 SAVED_ALIAS = ":$SAVED"
 VOICE_PHONE_NUMBER = "VOICE_PHONE_NUMBER"
 MAX_NAME_LENGTH = 512  # the model sets no maximum; ours keeps the unique index indexable
@@ -79,8 +83,7 @@ def new_contact_flow(
     now: float,
 ) -> ContactFlow:
     """A new ACTIVE flow; InvalidParameter for a name too long, InvalidContactFlow for content."""
-    if len(name) > MAX_NAME_LENGTH:
-        raise InvalidParameter(f"Name must be at most {MAX_NAME_LENGTH} characters")
+    check_name(name)
     check_content(content)
     flow_id = new_id()
     return ContactFlow(
@@ -97,6 +100,45 @@ def new_contact_flow(
         status=status or PUBLISHED,
         state=ACTIVE,
         created_at=now,
+        modified_at=now,
+        modified_region=region,
+    )
+
+
+def check_name(name: str) -> None:
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidParameter(f"Name must be at most {MAX_NAME_LENGTH} characters")
+
+
+def with_content(flow: ContactFlow, content: str, now: float, region: str) -> ContactFlow:
+    """The flow with new content (checked as at creation), modified now in ``region``."""
+    check_content(content)
+    return replace(
+        flow,
+        content=content,
+        content_sha256=hashlib.sha256(content.encode()).hexdigest(),
+        modified_at=now,
+        modified_region=region,
+    )
+
+
+def edited(
+    flow: ContactFlow,
+    now: float,
+    region: str,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    state: str | None = None,
+) -> ContactFlow:
+    """The flow with the given name, description and state (None keeps each as it is)."""
+    if name is not None:
+        check_name(name)
+    return replace(
+        flow,
+        name=flow.name if name is None else name,
+        description=flow.description if description is None else description,
+        state=flow.state if state is None else state,
         modified_at=now,
         modified_region=region,
     )
@@ -158,3 +200,5 @@ def check_associable(number: PhoneNumber, instance_id: str, flow: ContactFlow, n
         )
     if not flow.published:
         raise InvalidParameter(f"The flow {flow.id} is not published")
+    if flow.state != ACTIVE:
+        raise InvalidParameter(f"The flow {flow.id} is {flow.state}: only an ACTIVE flow routes")

@@ -16,6 +16,8 @@ from ..domain.phone_numbers import NumberFilter, PhoneNumber, legacy_filter_type
 from ..domain.traffic import Replication, TrafficDistributionGroup
 from ..service import contact_flows, imports, instances, phone_numbers, search, tags, traffic
 from ..service.context import Caller, Services
+from .flow_operations import FLOW_HANDLERS
+from .instance_operations import INSTANCE_HANDLERS
 
 __all__ = ["HANDLERS", "Handler", "number_summary"]
 
@@ -468,4 +470,6 @@ HANDLERS: dict[str, Handler] = {
     "DeleteTrafficDistributionGroup": delete_traffic_distribution_group,
     "GetTrafficDistribution": get_traffic_distribution,
     "UpdateTrafficDistribution": update_traffic_distribution,
+    **FLOW_HANDLERS,
+    **INSTANCE_HANDLERS,
 }

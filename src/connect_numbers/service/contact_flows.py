@@ -28,6 +28,7 @@ __all__ = [
     "describe_contact_flow",
     "disassociate_flow",
     "find_contact_flow_by_arn",
+    "find_flow",
     "list_contact_flows",
     "list_flow_associations",
 ]
@@ -87,7 +88,7 @@ def describe_contact_flow(
     """The flow and its tags. A flow only saved needs the ``:$SAVED`` alias."""
     bare, saved_alias = split_alias(flow_id)
     with transaction(services, write=False) as tx:
-        flow = _find_flow(tx, caller, instance_id, bare)
+        flow = find_flow(tx, caller, instance_id, bare)
         if not flow.published and not saved_alias:
             raise FlowNotPublished(
                 f"The flow {flow.id} has not been published; describe {flow.id}:$SAVED "
@@ -112,7 +113,7 @@ def list_contact_flows(
     return FlowPage(*page_of(found, limit, "contact-flows", lambda flow: [flow.name]))
 
 
-def _find_flow(tx: Tx, caller: Caller, instance_id: str, flow_id: str) -> ContactFlow:
+def find_flow(tx: Tx, caller: Caller, instance_id: str, flow_id: str) -> ContactFlow:
     """The caller's flow of the caller's instance in this region; NotFound otherwise."""
     instance = find_instance(tx, caller, instance_id)
     flow = tx.uow.contact_flows.get(caller.account_id, caller.region, instance.id, flow_id)
@@ -127,7 +128,7 @@ def find_contact_flow_by_arn(tx: Tx, caller: Caller, arn: str) -> ContactFlow:
     parts = parsed.resource.split("/") if parsed is not None else []
     if len(parts) != 4 or parts[0] != "instance" or parts[2] != "contact-flow":
         raise NotFound(f"Flow not found: {arn}")
-    flow = _find_flow(tx, caller, parts[1], parts[3])
+    flow = find_flow(tx, caller, parts[1], parts[3])
     if flow.arn != arn:
         raise NotFound(f"Flow not found: {arn}")
     return flow
@@ -139,7 +140,7 @@ def associate_flow(
     """Route the number's calls in the caller's region to the flow (replacing any other)."""
     with transaction(services, write=True) as tx:
         number = find_visible_number(tx, caller, number_id)
-        flow = _find_flow(tx, caller, instance_id, flow_id)
+        flow = find_flow(tx, caller, instance_id, flow_id)
         check_associable(number, flow.instance_id, flow, tx.now)
         tx.uow.flow_associations.put(
             FlowAssociation(

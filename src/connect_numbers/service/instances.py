@@ -144,8 +144,9 @@ def delete_instance(
 def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:
     """Delete an instance or, called in its replica region, its replica.
 
-    The instance's numbers there are released, and its flows, their tags and
-    its flow associations there go with it. A replica takes the instance's
+    The instance's numbers there are released, and its flows, their tags, its
+    flow associations and its analytics data set associations there go with
+    it; deleting the instance itself also drops its attributes. A replica takes the instance's
     default TDG along.
     """
     instance = find_instance(tx, caller, instance_id)
@@ -161,6 +162,7 @@ def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:
     for number in tx.uow.numbers.on_target(instance.arn):
         release_number(tx, caller, number, force=True)
     tx.uow.flow_associations.remove_for_instance(caller.region, instance.id)
+    tx.uow.data_set_associations.remove_for_instance(caller.region, instance.id)
     for flow_arn in tx.uow.contact_flows.remove_for_instance(caller.region, instance.id):
         tx.uow.tags.clear(flow_arn)
     if instance.is_replica:
@@ -170,6 +172,7 @@ def _delete(tx: Tx, caller: Caller, instance_id: str) -> Deleted:
         tx.uow.replicas.remove(instance.id)
     else:
         tx.uow.instances.remove(instance.id)
+        tx.uow.instance_attributes.clear(instance.id)
     tx.uow.tags.clear(instance.arn)
     return Deleted(instance.id)
 

@@ -7,6 +7,10 @@ made, so successive claims spread over the space instead of piling up at its
 start; a page then walks on from there, wrapping around, and checks its
 candidates in batches against held and cooling numbers. Its cost does not grow
 with the number of numbers already claimed.
+
+A walk ends: its NextTokens count the numbers offered so far, and once
+``search_results_limit`` (configuration, default 1000) have been offered the
+last page carries no NextToken, so a paginator without a limit of its own stops.
 """
 
 from __future__ import annotations
@@ -92,9 +96,10 @@ def _search_synthetic(
     if space is None or space.count == 0:
         return SearchPage([], None)
     if next_token is None:
-        start, after = space.start_index(_salt(tx, caller)), None
+        start, after, given = space.start_index(_salt(tx, caller)), None, 0
     else:
-        start, after = _synthetic_position(next_token, space.count)
+        start, after, given = _synthetic_position(next_token, space.count)
+    limit = min(limit, tx.config.search_results_limit - given)
     found: list[str] = []
     scanned = 0
     while len(found) < limit and scanned < _MAX_CANDIDATES:
@@ -109,35 +114,43 @@ def _search_synthetic(
                 found.append(number)
                 if len(found) == limit:
                     break
+    given += len(found)
     done = after is not None and after + 1 >= space.count
-    return SearchPage(found, None if done else encode_token("search", [start, after]))
+    if done or given >= tx.config.search_results_limit:
+        return SearchPage(found, None)
+    return SearchPage(found, encode_token("search", [start, after, given]))
 
 
-def _synthetic_position(next_token: str, count: int) -> tuple[int, int | None]:
-    """(start, after) of a synthetic-search NextToken; InvalidParameter if it is not one."""
+def _synthetic_position(next_token: str, count: int) -> tuple[int, int | None, int]:
+    """(start, after, given) of a synthetic-search NextToken; InvalidParameter if not one."""
     position = decode_token("search", next_token)
-    if len(position) == 2:
-        start, after = position
-        if _position(start, count) and (after is None or _position(after, count)):
-            return start, after
+    if len(position) == 3:
+        start, after, given = position
+        if _position(start, count) and (after is None or _position(after, count)) and _count(given):
+            return start, after, given
     raise InvalidParameter("The NextToken is not valid for this request")
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def _position(value: object, count: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < count
 
 
-def _loaded_position(next_token: str) -> tuple[str, str | None, bool]:
-    """(pivot, after, wrapped) of a loaded-search NextToken; InvalidParameter if it is not one."""
+def _loaded_position(next_token: str) -> tuple[str, str | None, bool, int]:
+    """(pivot, after, wrapped, given) of a loaded-search NextToken; InvalidParameter if not one."""
     position = decode_token("search-loaded", next_token)
-    if len(position) == 3:
-        pivot, after, wrapped = position
+    if len(position) == 4:
+        pivot, after, wrapped, given = position
         if (
             isinstance(pivot, str)
             and (after is None or isinstance(after, str))
             and isinstance(wrapped, bool)
+            and _count(given)
         ):
-            return pivot, after, wrapped
+            return pivot, after, wrapped, given
     raise InvalidParameter("The NextToken is not valid for this request")
 
 
@@ -146,9 +159,10 @@ def _search_loaded(
 ) -> SearchPage:
     """Loaded numbers in E.164 order from a pivot, then wrapping to the start."""
     if next_token is not None:
-        pivot, after, wrapped = _loaded_position(next_token)
+        pivot, after, wrapped, given = _loaded_position(next_token)
     else:
-        pivot, after, wrapped = _pivot(query.prefix, _salt(tx, caller)), None, False
+        pivot, after, wrapped, given = _pivot(query.prefix, _salt(tx, caller)), None, False, 0
+    limit = min(limit, tx.config.search_results_limit - given)
     found: list[str] = []
     scanned = 0
     while len(found) < limit and scanned < _MAX_CANDIDATES:
@@ -170,7 +184,10 @@ def _search_loaded(
                 found.append(candidate)
                 if len(found) == limit:
                     break
-    return SearchPage(found, encode_token("search-loaded", [pivot, after, wrapped]))
+    given += len(found)
+    if given >= tx.config.search_results_limit:
+        return SearchPage(found, None)
+    return SearchPage(found, encode_token("search-loaded", [pivot, after, wrapped, given]))
 
 
 def _pivot(prefix: str | None, salt: str) -> str:

@@ -37,8 +37,15 @@ def _flow(row: Any) -> ContactFlow:
 
 
 class SqlContactFlowRepository:
-    def __init__(self, connection: sa.Connection) -> None:
+    """With ``lock`` (write transactions), a flow is read ``FOR UPDATE`` on PostgreSQL.
+
+    An association, an edit and a deletion of one flow then run one after the other:
+    none writes from a flow another has changed or deleted meanwhile.
+    """
+
+    def __init__(self, connection: sa.Connection, *, lock: bool = False) -> None:
         self._db = connection
+        self._lock = lock and connection.dialect.name == "postgresql"
 
     def add(self, flow: ContactFlow) -> None:
         self._db.execute(sa.insert(contact_flows).values(_row(flow, _FLOW)))
@@ -52,6 +59,8 @@ class SqlContactFlowRepository:
             contact_flows.c.region == region,
             contact_flows.c.instance_id == instance_id,
         )
+        if self._lock:
+            query = query.with_for_update()
         row = self._db.execute(query).first()
         return _flow(row) if row is not None else None
 
@@ -81,6 +90,15 @@ class SqlContactFlowRepository:
             query = query.where(contact_flows.c.name > after)
         query = query.order_by(contact_flows.c.name).limit(limit)
         return [_flow(row) for row in self._db.execute(query)]
+
+    def save(self, flow: ContactFlow) -> None:
+        values = _row(flow, _FLOW)
+        self._db.execute(
+            sa.update(contact_flows).where(contact_flows.c.id == flow.id).values(values)
+        )
+
+    def remove(self, flow_id: str) -> None:
+        self._db.execute(sa.delete(contact_flows).where(contact_flows.c.id == flow_id))
 
     def remove_for_instance(self, region: str, instance_id: str) -> list[str]:
         """Delete the instance's flows; returns their ARNs."""
@@ -125,6 +143,13 @@ class SqlFlowAssociationRepository:
     def remove_for_number(self, phone_number_id: str) -> int:
         """Delete the number's associations in every region; returns how many there were."""
         return _REMOVE_FOR_NUMBER.run(self._db, phone_number_id=phone_number_id)
+
+    def remove_for_flow(self, flow_id: str) -> int:
+        """Delete every association with the flow; returns how many there were."""
+        done = self._db.execute(
+            sa.delete(flow_associations).where(flow_associations.c.contact_flow_id == flow_id)
+        )
+        return int(done.rowcount)
 
     def remove_for_instance(self, region: str, instance_id: str) -> None:
         self._db.execute(

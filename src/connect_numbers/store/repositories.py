@@ -171,6 +171,14 @@ class SqlInstanceRepository:
     def remove(self, instance_id: str) -> None:
         self._db.execute(sa.delete(instances).where(instances.c.id == instance_id))
 
+    def set_calls(self, instance_id: str, *, inbound: bool, outbound: bool) -> None:
+        """Set the instance's INBOUND_CALLS and OUTBOUND_CALLS flags."""
+        self._db.execute(
+            sa.update(instances)
+            .where(instances.c.id == instance_id)
+            .values(inbound_calls_enabled=inbound, outbound_calls_enabled=outbound)
+        )
+
 
 def _after(
     query: sa.Select[Any], after: tuple[float, str] | None, limit: int, *, replica: bool = False

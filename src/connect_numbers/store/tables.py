@@ -13,10 +13,12 @@ import sqlalchemy as sa
 __all__ = [
     "access_keys",
     "accounts",
+    "analytics_data_associations",
     "contact_flows",
     "events",
     "flow_associations",
     "idempotency",
+    "instance_attributes",
     "instance_replicas",
     "instances",
     "inventory",
@@ -268,4 +270,29 @@ source_numbers = sa.Table(
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("created_at", sa.Double, nullable=False),
     sa.Index("ix_source_numbers_scope", "account_id", "region", "e164"),
+)
+
+# Attributes set by UpdateInstanceAttribute, one row per attribute that was set
+# (INBOUND_CALLS and OUTBOUND_CALLS live in ``instances``); an attribute without
+# a row has its default.
+instance_attributes = sa.Table(
+    "instance_attributes",
+    metadata,
+    sa.Column("instance_id", sa.String(36), primary_key=True),
+    sa.Column("attribute_type", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(100), nullable=False),
+)
+
+# Data sets of the analytics data lake shared with an account, per instance and region.
+analytics_data_associations = sa.Table(
+    "analytics_data_associations",
+    metadata,
+    sa.Column("instance_id", sa.String(36), primary_key=True),
+    sa.Column("region", sa.String(32), primary_key=True),
+    sa.Column("data_set_id", sa.String(255), primary_key=True),
+    sa.Column("target_account_id", sa.String(12), primary_key=True),
+    sa.Column("account_id", sa.String(12), nullable=False),
+    sa.Column("resource_share_id", sa.String(36), nullable=False),
+    sa.Column("resource_share_arn", sa.String(256), nullable=False),
+    sa.Column("created_at", sa.Double, nullable=False),
 )

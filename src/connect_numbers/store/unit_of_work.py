@@ -39,6 +39,7 @@ from .flows import (
     SqlFlowAssociationRepository,
     SqlSourceNumberRepository,
 )
+from .instance_data import SqlDataSetAssociationRepository, SqlInstanceAttributeRepository
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -161,7 +162,7 @@ class SqlUnitOfWork:
 
     @cached_property
     def contact_flows(self) -> SqlContactFlowRepository:
-        return SqlContactFlowRepository(self._connection)
+        return SqlContactFlowRepository(self._connection, lock=self._write)
 
     @cached_property
     def flow_associations(self) -> SqlFlowAssociationRepository:
@@ -170,6 +171,14 @@ class SqlUnitOfWork:
     @cached_property
     def source_numbers(self) -> SqlSourceNumberRepository:
         return SqlSourceNumberRepository(self._connection)
+
+    @cached_property
+    def instance_attributes(self) -> SqlInstanceAttributeRepository:
+        return SqlInstanceAttributeRepository(self._connection)
+
+    @cached_property
+    def data_set_associations(self) -> SqlDataSetAssociationRepository:
+        return SqlDataSetAssociationRepository(self._connection)
 
     def commit(self) -> None:
         self._end(commit=True)
