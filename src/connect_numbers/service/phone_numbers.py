@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..domain import events
@@ -24,7 +24,7 @@ from ..domain.phone_numbers import (
     target_limit_failure,
 )
 from ..domain.traffic import paired_region
-from .context import Caller, Services, Tx, parameters_of, run_once, transaction
+from .context import Caller, Services, Tx, as_document, parameters_of, run_once, transaction
 from .inventory import classify_claimable
 from .targets import TDG_KIND, Target, resolve_target
 
@@ -432,7 +432,7 @@ def release_number(tx: Tx, caller: Caller, number: PhoneNumber, *, force: bool =
     # churn quota like any release, but does not cool
     imported = number.source_arn is not None
     cooldown_until = tx.now if imported else tx.now + tx.config.cooldown_seconds
-    snapshot = {**asdict(number), "tags": tags}
+    snapshot = {**as_document(number), "tags": tags}
     tx.uow.releases.add(
         Release(
             number.id,
