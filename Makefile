@@ -6,9 +6,16 @@ PIP    := $(BIN)/pip --disable-pip-version-check --quiet
 
 .PHONY: serve test lint typecheck pytest pytest-sqlite pytest-postgres bench clean
 
-## serve: start the server on 127.0.0.1:4590 with the embedded SQLite store
+# serve's port and database, from make's command line only (PORT and DB in the
+# environment often mean something else): make serve PORT=4600 DB=sqlite:///tmp/x.db
+from_command_line = $(if $(filter command line,$(origin $(1))),$($(1)),$(2))
+SERVE_PORT := $(call from_command_line,PORT,4590)
+SERVE_DB   := $(call from_command_line,DB,)
+
+## serve: start the server on 127.0.0.1:4590 (PORT=) with the user's SQLite file, shared
+## by every server of this user (DB= another database URL); it prints both as it starts
 serve: $(VENV)/.runtime
-	$(BIN)/connect-numbers serve
+	$(BIN)/connect-numbers serve --port $(SERVE_PORT) $(if $(SERVE_DB),--db '$(SERVE_DB)')
 
 ## test: lint, type check and run every test (on SQLite, then on PostgreSQL)
 test: $(VENV)/.dev lint typecheck pytest

@@ -60,9 +60,17 @@ COMMAND = Path(sys.executable).parent / "connect-numbers"
 class ServerProcess:
     """``with ServerProcess(db, workers=2) as server:`` a server in a child process."""
 
-    def __init__(self, db: str, *, workers: int = 1, port: int | None = None) -> None:
+    def __init__(
+        self,
+        db: str,
+        *,
+        workers: int = 1,
+        port: int | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
         self.db = db
         self.workers = workers
+        self.args = args  # more ``serve`` options; a repeated one overrides the defaults
         self.port = port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self._log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed in stop/kill
@@ -84,6 +92,7 @@ class ServerProcess:
                 str(self.workers),
                 "--log-level",
                 "warning",
+                *self.args,
             ],
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -123,9 +132,10 @@ class ServerProcess:
         self._signal(signal.SIGKILL)
         self._reap()
 
-    def log(self) -> str:
+    def log(self, tail: int = 4000) -> str:
+        """The last ``tail`` characters of what the server wrote (stdout and stderr)."""
         self._log.flush()
-        return Path(self._log.name).read_text(errors="replace")[-4000:]
+        return Path(self._log.name).read_text(errors="replace")[-tail:]
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
         return admin(self.endpoint, method, path, body)

@@ -199,7 +199,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]
         yield server
 
 
-@pytest.mark.parametrize(("method", "path"), [("GET", "health"), ("POST", "reset")])
+@pytest.mark.parametrize(("method", "path"), [("GET", "clock"), ("POST", "reset")])
 def test_with_a_token_configured_a_call_without_it_is_401(
     guarded: RunningServer, method: str, path: str
 ) -> None:
@@ -210,15 +210,25 @@ def test_with_a_token_configured_a_call_without_it_is_401(
 
 @pytest.mark.parametrize("given", ["Bearer wrong", "Bearer s3cret2", "s3cret", "Basic s3cret"])
 def test_with_a_token_configured_a_wrong_token_is_403(guarded: RunningServer, given: str) -> None:
-    response = admin_raw(guarded.endpoint, "GET", "health", headers={"Authorization": given})
+    response = admin_raw(guarded.endpoint, "GET", "clock", headers={"Authorization": given})
     assert response.status_code == 403
     assert response.json()["code"] == "Forbidden"
 
 
 def test_with_a_token_configured_the_right_token_is_200(guarded: RunningServer) -> None:
     headers = {"Authorization": "Bearer s3cret"}
-    assert admin_raw(guarded.endpoint, "GET", "health", headers=headers).status_code == 200
+    assert admin_raw(guarded.endpoint, "GET", "clock", headers=headers).status_code == 200
     assert guarded.call_admin("POST", "clock", {"advance_seconds": 5})["offset_seconds"] == 5
+
+
+@pytest.mark.parametrize("given", [None, "Bearer wrong"])
+def test_with_a_token_configured_health_answers_anyone(
+    guarded: RunningServer, given: str | None
+) -> None:
+    headers = {"Authorization": given} if given else {}
+    response = admin_raw(guarded.endpoint, "GET", "health", headers=headers)
+    assert response.status_code == 200
+    assert set(response.json()) == {"status", "version"}
 
 
 def test_with_a_token_configured_a_refused_call_changes_nothing(guarded: RunningServer) -> None:

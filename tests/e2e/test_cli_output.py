@@ -134,8 +134,8 @@ def test_config_set_with_an_unknown_key_lists_the_keys_and_the_closest(
     assert done.stderr.strip() == (
         "Error: 400 InvalidParameter: Unknown configuration key: 'cooldown_day'. Did you "
         "mean 'cooldown_days'? Valid keys: settle_seconds, cooldown_days, churn_window_days, "
-        "churn_percent, idempotency_hours, search_results_limit, throttling.enabled, throttling.rate, "
-        "throttling.burst"
+        "churn_percent, idempotency_hours, search_results_limit, throttling.enabled, "
+        "throttling.rate, throttling.burst"
     )
     nested = run(connect_numbers.endpoint, "config", "set", "throttling.rat=3")
     assert "Did you mean 'throttling.rate'?" in nested.stderr

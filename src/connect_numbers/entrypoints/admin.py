@@ -1,7 +1,9 @@
 """The admin API under ``/_connect-numbers/``: JSON in, JSON out.
 
-Every call requires ``Authorization: Bearer <token>`` when an admin token is
-configured. Errors are ``{"code": ..., "message": ...}`` with a 4xx status.
+Every call but ``GET health`` requires ``Authorization: Bearer <token>`` when an
+admin token is configured (health answers anyone, so a load balancer can probe it).
+Errors are ``{"code": ..., "message": ...}`` with a 4xx status. Every call that
+changes something is logged (logger ``connect_numbers.admin``, see ``_audit``).
 """
 
 from __future__ import annotations
@@ -64,9 +66,21 @@ class AdminApi:
         """Serve ``route`` for ``method`` on paths matching ``pattern`` (after the prefix)."""
         self.routes.append((method, re.compile(f"^{pattern}$"), route))
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
+    def handle(
+        self, method: str, path: str, headers: dict[str, str], body: bytes, peer: str = "-"
+    ) -> Response:
+        """Answer one admin call; ``peer`` is the caller's address, for the audit log."""
         try:
             self._check_token(headers, method, path)
+        except AdminError as error:
+            return _error(error.status, error.code, error.message)
+        response = self._answer(method, path, body)
+        if method != "GET":
+            _audit(method, path, body, response, peer, self.token is not None)
+        return response
+
+    def _answer(self, method: str, path: str, body: bytes) -> Response:
+        try:
             route, labels = self._route(method, path.removeprefix(PREFIX))
             labels = {k: unquote(v) for k, v in labels.items()}
             document = _json(body)
@@ -75,14 +89,14 @@ class AdminApi:
                 self.throttle.forget_settings()  # a config change takes effect at once
             return _response(200, answer)
         except AdminError as error:
-            return _response(error.status, {"code": error.code, "message": error.message})
+            return _error(error.status, error.code, error.message)
         except NotFound as error:
-            return _response(404, {"code": "NotFound", "message": error.message})
+            return _error(404, "NotFound", error.message)
         except DomainError as error:
-            return _response(400, {"code": "InvalidParameter", "message": error.message})
+            return _error(400, "InvalidParameter", error.message)
 
     def _check_token(self, headers: dict[str, str], method: str, path: str) -> None:
-        if self.token is None:
+        if self.token is None or (method == "GET" and path == f"{PREFIX}health"):
             return
         given = headers.get("authorization", "")
         if not given:
@@ -125,6 +139,47 @@ def _json(body: bytes) -> Body:
 def _response(status: int, answer: Answer) -> Response:
     body = json.dumps(answer).encode()
     return Response(status, body, [("Content-Type", "application/json")])
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    return _response(status, {"code": code, "message": message})
+
+
+_AUDIT_CHARS = 300  # of the request body and of the answer, in an audit line
+
+
+def _audit(method: str, path: str, body: bytes, response: Response, peer: str, token: bool) -> None:
+    """Log a call that changes something: what (method, path, body), the outcome (status,
+    answer, secrets left out) and who: the caller's address and whether it held the token
+    (``auth=token``) or the server has none (``auth=none``)."""
+    action = f"{method} {path.removeprefix(PREFIX)}"
+    auth = "token" if token else "none"
+    request, answer = _clip(body), _clip(_without_secrets(response.body))
+    log.info(
+        "admin %s by %s auth=%s status=%d request=%s answer=%s",
+        action,
+        peer,
+        auth,
+        response.status,
+        request,
+        answer,
+        extra={"fields": {"action": action, "by": peer, "auth": auth, "status": response.status}},
+    )
+
+
+def _without_secrets(body: bytes) -> bytes:
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return body
+    if isinstance(document, dict) and "secret_access_key" in document:
+        document["secret_access_key"] = "***"
+    return json.dumps(document).encode()
+
+
+def _clip(body: bytes) -> str:
+    text = body.decode("utf-8", "replace").replace("\n", " ").strip() or "-"
+    return text if len(text) <= _AUDIT_CHARS else text[:_AUDIT_CHARS] + "…"
 
 
 def _object(body: Body) -> dict[str, Any]:

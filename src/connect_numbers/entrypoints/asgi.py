@@ -68,7 +68,7 @@ class ConnectNumbersApp:
         raw_path = raw_path.split("?", 1)[0]
         headers = _headers(scope)
         if raw_path.startswith(PREFIX):
-            return self._admin(scope["method"], raw_path, headers, body)
+            return self._admin(scope["method"], raw_path, headers, body, _peer(scope))
         request = HttpRequest(
             scope["method"],
             raw_path,
@@ -78,14 +78,22 @@ class ConnectNumbersApp:
         )
         return self.pipeline.handle(request)
 
-    def _admin(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
+    def _admin(
+        self, method: str, path: str, headers: dict[str, str], body: bytes, peer: str
+    ) -> Response:
         try:
-            return self.admin.handle(method, path, headers, body)
+            return self.admin.handle(method, path, headers, body, peer)
         except Exception:
             request_id = str(uuid.uuid4())
             log.exception("admin request %s failed", request_id)
             answer = {"code": "InternalError", "message": f"Admin request failed ({request_id})"}
             return error_response("InternalError", 500, answer, request_id)
+
+
+def _peer(scope: Scope) -> str:
+    """The caller's address as ``host:port`` (``-`` when the server does not know it)."""
+    client = scope.get("client")
+    return f"{client[0]}:{client[1]}" if client else "-"
 
 
 def _header_bytes(scope: Scope) -> int:

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import click
 
+from .. import __version__
 from ._cli_support import Column, fetch, output_option, show_rows
 from ._cli_support import call as _call
 from .cli_accounts import accounts
@@ -38,7 +39,25 @@ def parse_duration(text: str) -> float:
     return float(found[1]) * _UNITS[found[2]]
 
 
+class StartupFailure(click.ClickException):
+    """``serve`` cannot start: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+class _ServeCommand(click.Command):
+    """``serve``, whose option mistakes (``--port abc``) are one line too, not a usage text."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            message = " ".join(error.format_message().split())
+            raise StartupFailure(f"{message} (see connect-numbers serve --help)") from None
+
+
 @click.group()
+@click.version_option(__version__, prog_name="connect-numbers", message="%(prog)s %(version)s")
 @click.option(
     "--endpoint",
     envvar="CONNECT_NUMBERS_ENDPOINT",
@@ -63,15 +82,16 @@ def main(endpoint: str, admin_token: str | None) -> None:
     """
 
 
-@main.command("serve")
+@main.command("serve", cls=_ServeCommand)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=4590, show_default=True, type=int, help="Port to listen on.")
 @click.option(
     "--db",
     envvar="CONNECT_NUMBERS_DB",
     default="",
-    help="sqlite:///path.db or postgresql://user@host/db  [default: a SQLite file "
-    "in the user's data directory]",
+    help="sqlite:///path.db, or postgresql://user:password@host/db (postgres:// too)  "
+    "[default: one SQLite file in the user's data directory, shared by every server "
+    "of this user]",
 )
 @click.option(
     "--synchronous",
@@ -86,6 +106,22 @@ def main(endpoint: str, admin_token: str | None) -> None:
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
     show_default=True,
+    help="Least severe level logged; the access log (connect_numbers.access) is at info.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per record; json: one JSON object per line.",
+)
+@click.option(
+    "--admin-token",
+    "serve_admin_token",
+    envvar="CONNECT_NUMBERS_ADMIN_TOKEN",
+    default=None,
+    help="Bearer token the admin API requires (needed off loopback).  "
+    "[env: CONNECT_NUMBERS_ADMIN_TOKEN]",
 )
 @click.pass_context
 def serve_command(
@@ -96,6 +132,8 @@ def serve_command(
     synchronous: str,
     workers: int,
     log_level: str,
+    log_format: str,
+    serve_admin_token: str | None,
 ) -> None:
     """Start the server (Connect's API, and the admin API under /_connect-numbers/).
 
@@ -103,7 +141,8 @@ def serve_command(
     Examples:
       connect-numbers serve
       connect-numbers serve --port 4591 --db sqlite:///./numbers.db
-      CONNECT_NUMBERS_ADMIN_TOKEN=s3cret connect-numbers serve --host 0.0.0.0
+      connect-numbers serve --host 0.0.0.0 --admin-token s3cret
+      connect-numbers serve --db postgresql://user:password@db.internal/connect_numbers
     """
     from .server import ServerSettings, StartupError, serve  # the admin commands need none of it
 
@@ -111,15 +150,16 @@ def serve_command(
         host=host,
         port=port,
         db=db,
-        admin_token=ctx.find_root().params["admin_token"],
+        admin_token=serve_admin_token or ctx.find_root().params["admin_token"],
         synchronous=synchronous,
         log_level=log_level,
         workers=workers,
+        log_format=log_format,
     )
     try:
         serve(settings)
     except StartupError as error:
-        raise click.ClickException(str(error)) from None
+        raise StartupFailure(str(error)) from None
 
 
 @main.group()

@@ -179,13 +179,21 @@ def new_request_id() -> str:
 def _log_access(exchange: _Exchange, response: Response) -> None:
     if not access_log.isEnabledFor(logging.INFO):
         return
-    elapsed_ms = (time.perf_counter() - exchange.started) * 1000
-    access_log.info(
-        "request_id=%s operation=%s status=%d latency_ms=%.2f account=%s principal=%s",
-        exchange.request_id,
-        exchange.operation,
-        response.status,
-        elapsed_ms,
-        exchange.account_id,
-        exchange.principal,
+    fields = {
+        "request_id": exchange.request_id,
+        "operation": exchange.operation,
+        "status": response.status,
+        "error": _error_code(response),
+        "latency_ms": round((time.perf_counter() - exchange.started) * 1000, 2),
+        "account": exchange.account_id,
+        "principal": exchange.principal,
+    }
+    text = " ".join(
+        f"{name}={value if value is not None else '-'}" for name, value in fields.items()
     )
+    access_log.info(text, extra={"fields": fields})
+
+
+def _error_code(response: Response) -> str | None:
+    """The error a response carries (its ``x-amzn-ErrorType``), None for a success."""
+    return next((v for k, v in response.headers if k == "x-amzn-ErrorType"), None)

@@ -12,16 +12,20 @@ from typing import Any
 
 import uvicorn
 
+from .. import __version__
 from ..domain.inventory import SyntheticInventory
 from ..protocol.model import connect_model
 from ..service.admin import read_config
 from ..service.context import Services
 from ..service.credentials import KeyRing
-from ..store.engine import create_engine, default_database_url, migrate
+from ..store.engine import default_database_url
 from ..store.unit_of_work import SqlUnitOfWorkFactory
 from .admin import AdminApi
 from .asgi import ConnectNumbersApp
+from .logs import configure as configure_logging
+from .logs import log_config
 from .pipeline import Pipeline
+from .startup import StartupError, check_port_free, check_port_range, open_database, shown_url
 from .throttling import Throttle
 
 __all__ = [
@@ -34,10 +38,7 @@ __all__ = [
 ]
 
 _ENV_PREFIX = "CONNECT_NUMBERS_"
-
-
-class StartupError(Exception):
-    """The server refuses to start with these settings."""
+log = logging.getLogger("connect_numbers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class ServerSettings:
     synchronous: str = "NORMAL"
     log_level: str = "info"
     workers: int = 1
+    log_format: str = "text"
 
     @property
     def database_url(self) -> str:
@@ -59,6 +61,7 @@ class ServerSettings:
         return is_loopback(self.host)
 
     def check(self) -> None:
+        check_port_range(self.port, self.workers)
         if not self.loopback and not self.admin_token:
             raise StartupError(
                 f"Refusing to listen on {self.host} without an admin token: anyone who can "
@@ -93,8 +96,7 @@ def is_loopback(host: str) -> bool:
 def build_app(settings: ServerSettings) -> ConnectNumbersApp:
     """The ASGI app on a migrated database."""
     settings.check()
-    engine = create_engine(settings.database_url, synchronous=settings.synchronous)
-    migrate(engine)
+    engine = open_database(settings.database_url, synchronous=settings.synchronous)
     uow = SqlUnitOfWorkFactory(engine)
     countries = connect_model().shape_for("PhoneNumberCountryCode").enum
     services = Services(uow=uow, inventory=SyntheticInventory(countries), wall=time.time)
@@ -128,27 +130,28 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-
-
 def serve(settings: ServerSettings) -> None:
-    """Run the server in the foreground until interrupted."""
+    """Run the server in the foreground until interrupted.
+
+    Every mistake in the settings, the port or the database raises StartupError
+    before anything is served (and, for the port, before the database is touched).
+    """
+    configure_logging(settings.log_level, settings.log_format)
     settings.check()
-    configure_logging(settings.log_level)
+    check_port_free(settings.host, settings.port)
     common: dict[str, Any] = {
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level,
+        "log_config": log_config(settings.log_level, settings.log_format),
         "access_log": False,
         "lifespan": "on",
         "server_header": False,
     }
     if settings.workers > 1:
-        migrate(create_engine(settings.database_url, synchronous=settings.synchronous))
+        open_database(settings.database_url, synchronous=settings.synchronous).dispose()
         os.environ.update(settings.to_environment())
+        _log_serving(settings)
         uvicorn.run(
             "connect_numbers.entrypoints.server:app_from_environment",
             factory=True,
@@ -158,4 +161,15 @@ def serve(settings: ServerSettings) -> None:
     else:
         app = build_app(settings)
         freeze_startup_objects()
+        _log_serving(settings)
         uvicorn.run(app, **common)
+
+
+def _log_serving(settings: ServerSettings) -> None:
+    log.info(
+        "connect-numbers %s serving http://%s:%d with database %s",
+        __version__,
+        f"[{settings.host}]" if ":" in settings.host else settings.host,
+        settings.port,
+        shown_url(settings.database_url),
+    )

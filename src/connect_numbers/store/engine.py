@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from platformdirs import user_data_dir
 
-__all__ = ["create_engine", "default_database_url", "migrate"]
+__all__ = ["create_engine", "default_database_url", "migrate", "normalize_url", "sqlite_path"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -30,12 +30,31 @@ def default_database_url() -> str:
     return f"sqlite:///{folder / 'connect-numbers.db'}"
 
 
+def normalize_url(url: str) -> str:
+    """``url`` as SQLAlchemy takes it: ``postgres://`` and ``postgresql://`` use psycopg 3,
+    and a SQLite path starting with ``~`` is under the user's home directory."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    path = sqlite_path(url)
+    if path is not None and path.startswith("~"):
+        return "sqlite:///" + os.path.expanduser(path)
+    return url
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a ``sqlite:///path`` URL; None for another database or ``:memory:``."""
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    path = url.split("///", 1)[1].split("?", 1)[0]
+    return None if not path or path == ":memory:" else path
+
+
 def create_engine(url: str, *, synchronous: str = "NORMAL") -> sa.Engine:
-    """An engine for ``url`` (``sqlite:///path`` or ``postgresql://…``)."""
+    """An engine for ``url`` (``sqlite:///path``, ``postgresql://…`` or ``postgres://…``)."""
+    url = normalize_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, synchronous)
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
 
 
@@ -66,8 +85,8 @@ def _sqlite_engine(url: str, synchronous: str) -> sa.Engine:
 
 
 def _create_private_file(url: str) -> None:
-    path = url.removeprefix("sqlite:///")
-    if not path or path == ":memory:" or os.path.exists(path):
+    path = sqlite_path(url)
+    if path is None or os.path.exists(path):
         return
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)

@@ -7,7 +7,11 @@ Installed with the package (entry point ``pytest11``), it offers:
     ``--connect-numbers-db=postgresql`` a throwaway PostgreSQL cluster started
     from the system's binaries; with ``--connect-numbers-db=<url>`` that
     database (it is wiped). The environment variable CONNECT_NUMBERS_TEST_DB
-    does the same as the option.
+    does the same as the option. Under pytest-xdist (``pytest -n N``) every
+    worker gets a database of its own: its own SQLite file, its own throwaway
+    cluster, or, for a given URL, a database ``<name>_<worker>`` created on that
+    server for the session and dropped at its end (a SQLite URL gets
+    ``<file>_<worker>``).
 ``connect_numbers_server``
     A server on a free port of 127.0.0.1, started once per test session on
     that database, and wiped (``POST /_connect-numbers/reset``) before every
@@ -35,7 +39,7 @@ from typing import Any
 
 import pytest
 
-from .postgres import TemporaryPostgres
+from .postgres import TemporaryPostgres, worker_database
 from .server import RunningServer
 
 __all__ = ["ConnectNumbers"]
@@ -112,14 +116,25 @@ def connect_numbers_database_url(
 ) -> Iterator[str]:
     """The URL of the session's database (see the module docstring)."""
     choice: str = request.config.getoption("--connect-numbers-db")
+    worker = _xdist_worker(request.config)
     if choice == "sqlite":
         folder: Path = tmp_path_factory.mktemp("connect-numbers")
         yield f"sqlite:///{folder / 'numbers.db'}"
     elif choice == "postgresql":
-        with TemporaryPostgres() as postgres:
+        with TemporaryPostgres() as postgres:  # one cluster per worker
             yield postgres.url
-    else:
+    elif worker is None:
         yield choice
+    else:
+        with worker_database(choice, worker) as url:
+            yield url
+
+
+def _xdist_worker(config: pytest.Config) -> str | None:
+    """The pytest-xdist worker running this session (``gw0``...), None without xdist."""
+    workerinput: dict[str, Any] = getattr(config, "workerinput", {})
+    worker = workerinput.get("workerid")
+    return str(worker) if worker is not None else None
 
 
 @pytest.fixture(scope="session")

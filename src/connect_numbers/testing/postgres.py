@@ -4,7 +4,8 @@
 on a free port of 127.0.0.1 only, with trust authentication, and removes it
 when stopped. As root it runs the server as the ``postgres`` system user
 (PostgreSQL refuses to run as root). ``find_binaries`` says where initdb and
-pg_ctl are, or why there are none.
+pg_ctl are, or why there are none. ``worker_database`` gives a test worker a
+database of its own next to a given one (SQLite file or PostgreSQL database).
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
+from sqlalchemy.engine import make_url
+
+from ..store.engine import sqlite_path
 from .server import free_port
 
-__all__ = ["PostgresUnavailable", "TemporaryPostgres", "find_binaries"]
+__all__ = ["PostgresUnavailable", "TemporaryPostgres", "find_binaries", "worker_database"]
 
 
 class PostgresUnavailable(Exception):
@@ -162,3 +168,40 @@ def _server_user() -> pwd.struct_passwd | None:
         raise PostgresUnavailable(
             "Running as root, and there is no 'postgres' system user to run PostgreSQL as"
         ) from None
+
+
+@contextmanager
+def worker_database(url: str, worker: str) -> Iterator[str]:
+    """A database for ``worker`` beside the one ``url`` names, for as long as the block runs.
+
+    SQLite: the file ``<name>_<worker><suffix>`` in the same folder. PostgreSQL: the
+    database ``<name>_<worker>``, created (afresh) on the same server with the same
+    user, and dropped at the end.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        file = Path(os.path.expanduser(path))
+        yield f"sqlite:///{file.with_name(f'{file.stem}_{worker}{file.suffix}')}"
+        return
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    admin = _libpq_url(url)
+    _postgres_command(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _postgres_command(admin, f'CREATE DATABASE "{name}"')
+    try:
+        yield given.set(database=name).render_as_string(hide_password=False)
+    finally:
+        _postgres_command(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _libpq_url(url: str) -> str:
+    """``url`` as libpq takes it (no SQLAlchemy driver name)."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _postgres_command(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(statement.encode())
