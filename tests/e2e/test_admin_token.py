@@ -34,6 +34,9 @@ ROUTES = [
     ("POST", "accounts/000000000000/keys", {"principal": "alice"}),
     ("GET", "quotas/000000000000/us-east-1", None),
     ("GET", "numbers/%2B12065550100/history", None),
+    ("GET", "faults", None),
+    ("DELETE", "faults", None),
+    ("GET", "metrics", None),
     ("POST", "reset", {}),
 ]
 

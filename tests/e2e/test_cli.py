@@ -28,6 +28,11 @@ COMMANDS = [
     ["config"],
     ["config", "show"],
     ["config", "set"],
+    ["faults"],
+    ["faults", "add"],
+    ["faults", "list"],
+    ["faults", "remove"],
+    ["faults", "clear"],
     ["health"],
     ["reset"],
 ]

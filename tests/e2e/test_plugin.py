@@ -27,6 +27,14 @@ EXAMPLE = textwrap.dedent(
     def test_each_test_starts_from_a_wiped_server(connect_numbers):
         assert connect_numbers.client().list_instances()["InstanceSummaryList"] == []
         assert connect_numbers.clock()["offset_seconds"] == 0
+
+
+    def test_a_user_retries_through_injected_throttles(connect_numbers):
+        patient = connect_numbers.client(retries={"mode": "standard"})
+        with connect_numbers.fault("ListInstances", error="ThrottlingException", count=2):
+            answer = patient.list_instances()
+        assert answer["ResponseMetadata"]["RetryAttempts"] == 2
+        assert connect_numbers.faults() == []
     """
 )
 
@@ -46,7 +54,7 @@ def test_a_user_test_using_the_fixture_passes(tmp_path: Path) -> None:
     (tmp_path / "test_user.py").write_text(EXAMPLE)
     done = run_pytest(tmp_path, "test_user.py")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 passed" in done.stdout
+    assert "3 passed" in done.stdout
 
 
 def test_a_failing_user_test_fails(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Token buckets at their exact edges, and the per-process Throttle that keeps them."""
+"""Token buckets at their exact edges, and the Throttle step that takes their tokens."""
 
 from __future__ import annotations
 
@@ -68,16 +68,6 @@ def test_a_lower_burst_caps_a_fuller_bucket() -> None:
     assert takes(bucket, [0.0, 0.0, 0.0], rate=1, burst=2) == [True, True, False]
 
 
-class Settings:
-    def __init__(self, throttling: Throttling) -> None:
-        self.value = throttling
-        self.reads = 0
-
-    def __call__(self) -> Throttling:
-        self.reads += 1
-        return self.value
-
-
 class Clock:
     def __init__(self) -> None:
         self.now = 1000.0
@@ -86,50 +76,60 @@ class Clock:
         return self.now
 
 
-def passes(throttle: Throttle, account: str, region: str, operation: str) -> bool:
+class Buckets:
+    """The buckets as the database keeps them, in a dict."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str, str], TokenBucket] = {}
+
+    def __call__(self, key: tuple[str, str, str], settings: Throttling, now: float) -> bool:
+        bucket = self.kept.get(key) or TokenBucket.full(settings.burst, now)
+        allowed, self.kept[key] = bucket.take(now, settings.rate, settings.burst)
+        return allowed
+
+
+def passes(throttle: Throttle, settings: Throttling, account: str, region: str, op: str) -> bool:
     try:
-        throttle.check(account, region, operation)
+        throttle.check(settings, account, region, op)
+        return True
     except Throttled:
         return False
-    return True
 
 
-def make(enabled: bool = True, rate: float = 1, burst: int = 2) -> tuple[Throttle, Settings, Clock]:
-    settings, clock = Settings(Throttling(enabled, rate, burst)), Clock()
-    return Throttle(settings, monotonic=clock), settings, clock
+ON = Throttling(True, 1, 2)
+
+
+def make() -> tuple[Throttle, Buckets, Clock]:
+    buckets, clock = Buckets(), Clock()
+    return Throttle(buckets, wall=clock), buckets, clock
 
 
 def test_buckets_are_per_account_region_and_operation() -> None:
     throttle, _, _ = make()
-    assert [passes(throttle, "a", "us-east-1", "Op") for _ in range(3)] == [True, True, False]
-    assert passes(throttle, "b", "us-east-1", "Op")
-    assert passes(throttle, "a", "us-west-2", "Op")
-    assert passes(throttle, "a", "us-east-1", "Other")
+    assert [passes(throttle, ON, "a", "us-east-1", "Op") for _ in range(3)] == [True, True, False]
+    assert passes(throttle, ON, "b", "us-east-1", "Op")
+    assert passes(throttle, ON, "a", "us-west-2", "Op")
+    assert passes(throttle, ON, "a", "us-east-1", "Other")
 
 
-def test_disabled_throttling_lets_everything_pass() -> None:
-    throttle, _, _ = make(enabled=False, rate=1, burst=1)
-    assert all(passes(throttle, "a", "us-east-1", "Op") for _ in range(100))
+def test_disabled_throttling_lets_everything_pass_and_keeps_no_bucket() -> None:
+    throttle, buckets, _ = make()
+    off = Throttling(False, 1, 1)
+    assert all(passes(throttle, off, "a", "us-east-1", "Op") for _ in range(100))
+    assert buckets.kept == {}
 
 
-def test_the_configuration_is_read_at_most_once_a_second_unless_forgotten() -> None:
-    throttle, settings, clock = make()
-    for _ in range(2):
-        passes(throttle, "a", "us-east-1", "Op")
-    assert settings.reads == 1
-    settings.value = Throttling(False, 1, 2)
-    assert not passes(throttle, "a", "us-east-1", "Op")  # still the old settings
-    throttle.forget_settings()
-    assert passes(throttle, "a", "us-east-1", "Op")
-    assert settings.reads == 2
+def test_the_settings_of_each_request_apply_to_it() -> None:
+    throttle, _, _ = make()
+    assert [passes(throttle, ON, "a", "us-east-1", "Op") for _ in range(3)] == [True, True, False]
+    assert passes(throttle, Throttling(True, 1, 5), "a", "us-east-1", "Op") is False
+    assert passes(throttle, Throttling(False, 1, 2), "a", "us-east-1", "Op")
+
+
+def test_the_throttle_refills_with_the_wall_clock() -> None:
+    throttle, _, clock = make()
+    one = Throttling(True, 1, 1)
+    assert passes(throttle, one, "a", "us-east-1", "Op")
+    assert not passes(throttle, one, "a", "us-east-1", "Op")
     clock.now += 1.0
-    passes(throttle, "a", "us-east-1", "Op")
-    assert settings.reads == 3
-
-
-def test_the_throttle_refills_with_the_monotonic_clock() -> None:
-    throttle, _, clock = make(rate=1, burst=1)
-    assert passes(throttle, "a", "us-east-1", "Op")
-    assert not passes(throttle, "a", "us-east-1", "Op")
-    clock.now += 1.0
-    assert passes(throttle, "a", "us-east-1", "Op")
+    assert passes(throttle, one, "a", "us-east-1", "Op")

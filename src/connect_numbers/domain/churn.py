@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from .errors import InvalidParameter
+from .errors import ChurnLimited
 
 __all__ = ["check_churn", "churn_limit", "claims_resume_at"]
 
@@ -48,12 +48,13 @@ def _certainly_below(release_times: Sequence[float], limit: float) -> bool:
 
 
 def check_churn(release_times: Sequence[float], quota: int, percent: float, window: float) -> None:
-    """InvalidParameter if the releases in the window (oldest first) block claims now."""
+    """ChurnLimited (an InvalidParameter) if the releases in the window (oldest first)
+    block claims now."""
     limit = churn_limit(quota, percent)
     resume = claims_resume_at(release_times, limit, window)
     if resume is None:
         return
-    raise InvalidParameter(
+    raise ChurnLimited(
         f"Phone number claim limit exceeded: {len(release_times)} numbers were released in "
         f"the last {window / 86_400:g} days, and the limit is {limit:g} "
         f"({percent:g}% of the quota of {quota} phone numbers). {_resuming(resume)}"

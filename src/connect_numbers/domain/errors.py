@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = [
     "AccessDenied",
+    "ChurnLimited",
     "Conflict",
     "Contention",
     "DomainError",
@@ -35,6 +36,10 @@ class NotFound(DomainError):
 
 class InvalidParameter(DomainError):
     """A parameter is well-formed but not acceptable (number not available, quota, region)."""
+
+
+class ChurnLimited(InvalidParameter):
+    """A claim or import refused by the rolling churn quota."""
 
 
 class InvalidRequest(DomainError):

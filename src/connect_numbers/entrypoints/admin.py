@@ -4,6 +4,8 @@ Every call but ``GET health`` requires ``Authorization: Bearer <token>`` when an
 admin token is configured (health answers anyone, so a load balancer can probe it).
 Errors are ``{"code": ..., "message": ...}`` with a 4xx status. Every call that
 changes something is logged (logger ``connect_numbers.admin``, see ``_audit``).
+A route answers a JSON object (200), or a whole ``Response`` (the 201 of a new
+fault rule, the metrics' text format).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from ..service import admin, inventory, numbers_admin, source_numbers
 from ..service.context import Services, retried
 from ..service.credentials import KeyRing
 from .admin_accounts import account_routes
+from .faults import fault_routes
+from .metrics import Metrics
 from .operations import number_summary
-from .throttling import Throttle
 
 __all__ = ["PREFIX", "AdminApi"]
 
@@ -37,7 +40,7 @@ log = logging.getLogger("connect_numbers.admin")
 
 Body = Any
 Answer = dict[str, Any]
-Route = Callable[[Services, Body, dict[str, str]], Answer]
+Route = Callable[[Services, Body, dict[str, str]], Answer | Response]
 
 
 class AdminError(Exception):
@@ -53,14 +56,15 @@ class AdminApi:
         token: str | None,
         *,
         keys: KeyRing,
-        throttle: Throttle | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.services = services
         self.token = token
-        self.throttle = throttle
         self.routes: list[tuple[str, re.Pattern[str], Route]] = []
-        for method, pattern, route in [*_ROUTES, *account_routes(keys, _object)]:
+        for method, pattern, route in [*_ROUTES, *account_routes(keys, _object), *fault_routes()]:
             self.add(method, pattern, route)
+        if metrics is not None:
+            self.add("GET", "metrics", lambda services, body, labels: metrics.scrape())
 
     def add(self, method: str, pattern: str, route: Route) -> None:
         """Serve ``route`` for ``method`` on paths matching ``pattern`` (after the prefix)."""
@@ -85,9 +89,7 @@ class AdminApi:
             labels = {k: unquote(v) for k, v in labels.items()}
             document = _json(body)
             answer = retried(lambda: route(self.services, document, labels))
-            if method != "GET" and self.throttle is not None:
-                self.throttle.forget_settings()  # a config change takes effect at once
-            return _response(200, answer)
+            return answer if isinstance(answer, Response) else _response(200, answer)
         except AdminError as error:
             return _error(error.status, error.code, error.message)
         except NotFound as error:

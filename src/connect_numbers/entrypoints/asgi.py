@@ -14,6 +14,7 @@ traceback goes to the log only, as in the Connect pipeline.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -61,7 +62,10 @@ class ConnectNumbersApp:
         except BodyTooLarge:
             await _send(send, _too_large(scope))
             return
-        await _send(send, self._respond(scope, body))
+        response = self._respond(scope, body)
+        if response.delay > 0:  # an injected latency: the loop serves others meanwhile
+            await asyncio.sleep(response.delay)
+        await _send(send, response)
 
     def _respond(self, scope: Scope, body: bytes) -> Response:
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")

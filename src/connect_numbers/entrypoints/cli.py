@@ -14,6 +14,7 @@ from .. import __version__
 from ._cli_support import Column, fetch, output_option, show_rows
 from ._cli_support import call as _call
 from .cli_accounts import accounts
+from .cli_faults import faults
 from .cli_inventory import inventory
 from .cli_sources import source_numbers
 
@@ -432,6 +433,7 @@ def reset(ctx: click.Context) -> None:
 main.add_command(accounts)
 main.add_command(inventory)
 main.add_command(source_numbers)
+main.add_command(faults)
 
 
 if __name__ == "__main__":  # pragma: no cover

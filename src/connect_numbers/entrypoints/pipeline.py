@@ -3,16 +3,21 @@
 The steps, in order (each a small method below):
 
 1. ``_route``        raw method and path -> Connect operation (404 if none)
-2. ``_authenticate`` SigV4 against stored credentials -> the caller (403)
-3. ``_handler``      the operation must be implemented here (400 naming it)
-4. throttle         a token bucket per account, region and operation (429)
-5. ``_parameters``   members read from path, query, headers and body, every
+2. shared state     one read tells whether this process's cached keys, throttling
+                     settings and fault rules are current (entrypoints/shared_state.py)
+3. ``_authenticate`` SigV4 against stored credentials -> the caller (403)
+4. ``_handler``      the operation must be implemented here (400 naming it)
+5. throttle         a token bucket per account, region and operation (429)
+6. ``_parameters``   members read from path, query, headers and body, every
                      modeled constraint checked (400)
-6. authorize         the key's policy must allow the action on what it touches (403)
-7. the handler       the use case runs
-8. serialize         the output shape, or the error, as rest-json
+7. authorize         the key's policy must allow the action on what it touches (403)
+8. ``_inject``       fault rules: an injected error, a delay, or a FAILED outcome
+                     handed to the use case (entrypoints/faults.py)
+9. the handler       the use case runs
+10. serialize        the output shape, or the error, as rest-json
+11. metrics          the request counted, and its duration, by ``handle``
 
-Steps 4, 6 and 7 run through ``_guarded``, which turns a domain error into
+Steps 5, 7 and 9 run through ``_guarded``, which turns a domain error into
 the operation's modeled error.
 
 Anything unexpected becomes a 500 InternalServiceException carrying the
@@ -31,7 +36,8 @@ from typing import Any, TypeVar
 from botocore.model import OperationModel
 
 from ..domain.accounts import Credential
-from ..domain.errors import DomainError
+from ..domain.errors import ChurnLimited, DomainError
+from ..domain.faults import FaultRule
 from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
 from ..protocol.model import known_regions, operation
@@ -43,7 +49,10 @@ from ..service.context import Caller, Services, retried
 from ..service.credentials import KeyRing
 from .authorization import authorize
 from .errors import to_aws_error
+from .faults import FaultStep
+from .metrics import Metrics
 from .operations import HANDLERS, Handler
+from .shared_state import SharedState
 from .throttling import Throttle
 
 __all__ = ["HttpRequest", "Pipeline", "new_request_id"]
@@ -72,13 +81,27 @@ class _Exchange:
     operation: str = "-"
     account_id: str = "-"
     principal: str = "-"
+    delay: float = 0.0  # seconds an injected latency holds the answer
+    churn_limited: bool = False  # refused by the churn rule
 
 
 class Pipeline:
-    def __init__(self, services: Services, keys: KeyRing, throttle: Throttle) -> None:
+    def __init__(
+        self,
+        services: Services,
+        keys: KeyRing,
+        throttle: Throttle,
+        *,
+        shared: SharedState,
+        faults: FaultStep,
+        metrics: Metrics,
+    ) -> None:
         self.services = services
         self.keys = keys
         self.throttle = throttle
+        self.shared = shared
+        self.faults = faults
+        self.metrics = metrics
         self.verifier = SigV4Verifier(keys.secret, regions=known_regions())
 
     def handle(self, request: HttpRequest) -> Response:
@@ -87,6 +110,7 @@ class Pipeline:
             response = self._answer(exchange)
         except (AwsError, FrontDoorError) as error:
             response = error_response(error.code, error.status, error.body(), exchange.request_id)
+            exchange.churn_limited = isinstance(error.__cause__, ChurnLimited)
         except Exception:
             log.exception("request %s failed", exchange.request_id)
             internal = AwsError(
@@ -96,19 +120,26 @@ class Pipeline:
             response = error_response(
                 internal.code, internal.status, internal.body(), exchange.request_id
             )
+        response.delay = exchange.delay
         _log_access(exchange, response)
+        self._measure(exchange, response)
         return response
 
     def _answer(self, exchange: _Exchange) -> Response:
         request = exchange.request
         name, labels = self._route(request)
         exchange.operation = name
+        shared = self.shared.current()
         caller, credential = self._authenticate(request, exchange)
         op = operation(name)
         handler = self._handler(name)
-        self._guarded(op, lambda: self.throttle.check(caller.account_id, caller.region, name))
+        throttling = shared.throttling
+        self._guarded(
+            op, lambda: self.throttle.check(throttling, caller.account_id, caller.region, name)
+        )
         params = self._parameters(op, request, labels)
         self._guarded(op, lambda: authorize(credential, caller, name, params))
+        caller = self._inject(exchange, shared.faults, caller, params)
         result = self._guarded(op, lambda: retried(lambda: handler(self.services, caller, params)))
         return success_response(op, result, exchange.request_id)
 
@@ -161,12 +192,32 @@ class Pipeline:
                 raise AwsError(validation_error_code(op), validation.describe(found))
         return params
 
+    def _inject(
+        self,
+        exchange: _Exchange,
+        rules: tuple[FaultRule, ...],
+        caller: Caller,
+        params: dict[str, Any],
+    ) -> Caller:
+        """Apply the fault rules: raise the injected error, note the delay; the caller
+        the use case sees (it carries an injected FAILED outcome)."""
+        effect = self.faults.apply(rules, exchange.operation, caller, params)
+        exchange.delay = effect.delay_seconds
+        if effect.error is not None:
+            raise effect.error
+        return effect.caller
+
+    def _measure(self, exchange: _Exchange, response: Response) -> None:
+        code = "OK" if response.status < 400 else _error_type(response)
+        seconds = time.perf_counter() - exchange.started + exchange.delay
+        self.metrics.observe(exchange.operation, code, seconds, exchange.churn_limited)
+
     def _guarded(self, op: OperationModel, step: Callable[[], Result]) -> Result:
         """Run one step; a domain error becomes the operation's modeled error."""
         try:
             return step()
         except DomainError as error:
-            raise to_aws_error(error, op) from None
+            raise to_aws_error(error, op) from error  # the cause tells the metrics why
 
 
 def new_request_id() -> str:
@@ -174,6 +225,13 @@ def new_request_id() -> str:
     digits = os.urandom(16).hex()
     variant = "89ab"[int(digits[16], 16) & 3]
     return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
+
+
+def _error_type(response: Response) -> str:
+    for name, value in response.headers:
+        if name == "x-amzn-ErrorType":
+            return value
+    return str(response.status)
 
 
 def _log_access(exchange: _Exchange, response: Response) -> None:

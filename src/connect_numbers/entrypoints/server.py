@@ -15,16 +15,19 @@ import uvicorn
 from .. import __version__
 from ..domain.inventory import SyntheticInventory
 from ..protocol.model import connect_model
-from ..service.admin import read_config
 from ..service.context import Services
 from ..service.credentials import KeyRing
 from ..store.engine import default_database_url
 from ..store.unit_of_work import SqlUnitOfWorkFactory
 from .admin import AdminApi
 from .asgi import ConnectNumbersApp
+from .faults import FaultStep
 from .logs import configure as configure_logging
 from .logs import log_config
+from .metrics import Metrics
+from .metrics_files import metrics_directory
 from .pipeline import Pipeline
+from .shared_state import SharedState
 from .startup import StartupError, check_port_free, check_port_range, open_database, shown_url
 from .throttling import Throttle
 
@@ -106,9 +109,16 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
             return unit.access_keys.get(access_key_id)
 
     keys = KeyRing(load_key, allow_local_key=settings.loopback)
-    throttle = Throttle(lambda: read_config(services).throttling)
-    pipeline = Pipeline(services, keys, throttle)
-    admin = AdminApi(services, settings.admin_token, keys=keys, throttle=throttle)
+    metrics = Metrics(services)
+    pipeline = Pipeline(
+        services,
+        keys,
+        Throttle.shared(services),
+        shared=SharedState(services, on_change=keys.forget),
+        faults=FaultStep(services, metrics),
+        metrics=metrics,
+    )
+    admin = AdminApi(services, settings.admin_token, keys=keys, metrics=metrics)
     return ConnectNumbersApp(pipeline, admin)
 
 
@@ -152,17 +162,19 @@ def serve(settings: ServerSettings) -> None:
         open_database(settings.database_url, synchronous=settings.synchronous).dispose()
         os.environ.update(settings.to_environment())
         _log_serving(settings)
-        uvicorn.run(
-            "connect_numbers.entrypoints.server:app_from_environment",
-            factory=True,
-            workers=settings.workers,
-            **common,
-        )
+        with metrics_directory():  # the workers' metrics files, emptied at start
+            uvicorn.run(
+                "connect_numbers.entrypoints.server:app_from_environment",
+                factory=True,
+                workers=settings.workers,
+                **common,
+            )
     else:
         app = build_app(settings)
         freeze_startup_objects()
         _log_serving(settings)
-        uvicorn.run(app, **common)
+        with metrics_directory(only_if_set=True):  # a set directory is emptied all the same
+            uvicorn.run(app, **common)
 
 
 def _log_serving(settings: ServerSettings) -> None:

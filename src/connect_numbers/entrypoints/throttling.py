@@ -1,60 +1,44 @@
-"""Throttling: a token bucket per account, region and operation, in this process.
+"""Throttling: a token bucket per account, region and operation, shared by every
+server process and node.
 
-The rate and burst come from the configuration (``throttling``), read at
-most once a second. Buckets measure real elapsed time (a monotonic clock),
-not the service clock, which tests may freeze or move by months. With
-several server processes each keeps its own buckets.
+The rate and burst come from the configuration (``throttling``), current at every
+request (entrypoints/shared_state.py). While throttling is on, the buckets live
+in the database and each request takes its token in a short write transaction,
+so ``--workers N`` and several nodes together allow the configured rate, not N
+times it. Buckets measure wall-clock time, not the service clock, which tests
+may freeze or move by months.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 
 from ..domain.config import Throttling
 from ..domain.errors import Throttled
-from ..domain.throttle import TokenBucket
+from ..service.context import Services, retried
+from ..service.throttling import take_token
 
 __all__ = ["Throttle"]
 
+Key = tuple[str, str, str]
+Take = Callable[[Key, Throttling, float], bool]
+
 
 class Throttle:
-    def __init__(
-        self,
-        settings: Callable[[], Throttling],
-        *,
-        monotonic: Callable[[], float] = time.monotonic,
-        refresh_seconds: float = 1.0,
-    ) -> None:
-        self._settings = settings
-        self._monotonic = monotonic
-        self._refresh = refresh_seconds
-        self._current: Throttling | None = None
-        self._read_at = 0.0
-        self._buckets: dict[tuple[str, str, str], TokenBucket] = {}
-        self._lock = threading.Lock()
+    def __init__(self, take: Take, *, wall: Callable[[], float] = time.time) -> None:
+        self._take = take
+        self._wall = wall
 
-    def forget_settings(self) -> None:
-        """Read the configuration again on the next request."""
-        self._current = None
+    @classmethod
+    def shared(cls, services: Services) -> Throttle:
+        """Buckets in the database of ``services``."""
+        return cls(
+            lambda key, settings, now: retried(lambda: take_token(services, key, settings, now))
+        )
 
-    def check(self, account_id: str, region: str, operation: str) -> None:
-        now = self._monotonic()
-        settings = self._read(now)
+    def check(self, settings: Throttling, account_id: str, region: str, operation: str) -> None:
         if not settings.enabled:
             return
-        key = (account_id, region, operation)
-        with self._lock:
-            bucket = self._buckets.get(key) or TokenBucket.full(settings.burst, now)
-            allowed, self._buckets[key] = bucket.take(now, settings.rate, settings.burst)
-            if len(self._buckets) > 100_000:
-                self._buckets.clear()
-        if not allowed:
+        if not self._take((account_id, region, operation), settings, self._wall()):
             raise Throttled("Rate exceeded")
-
-    def _read(self, now: float) -> Throttling:
-        if self._current is None or now - self._read_at >= self._refresh:
-            self._current = self._settings()
-            self._read_at = now
-        return self._current

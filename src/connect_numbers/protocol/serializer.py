@@ -29,6 +29,7 @@ class Response:
     status: int
     body: bytes
     headers: list[tuple[str, str]] = field(default_factory=list)
+    delay: float = 0.0  # seconds to hold the answer back (an injected latency)
 
 
 def success_response(

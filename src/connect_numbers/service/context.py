@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from ..domain.clock import now as clock_now
 from ..domain.config import Config
 from ..domain.errors import Contention
+from ..domain.faults import FaultRule
 from ..domain.idempotency import IdempotencyRecord, fingerprint, replayable
 from ..domain.inventory import SyntheticInventory
 from .ports import UnitOfWork, UnitOfWorkFactory
@@ -41,6 +42,7 @@ class Caller:
     principal: str
     region: str
     request_id: str
+    fault: FaultRule | None = None  # an outcome rule that makes this operation settle FAILED
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from ..domain.churn import check_churn
 from ..domain.cooldown import Release
 from ..domain.errors import InvalidParameter, NotFound
 from ..domain.events import Event
+from ..domain.faults import failure_message
 from ..domain.inventory import is_valid_prefix
 from ..domain.pagination import decode_key, page_of
 from ..domain.phone_numbers import (
@@ -119,7 +120,9 @@ def take_number(tx: Tx, caller: Caller, target: Target, quota: int, wanted: Want
     The caller has checked the churn rule (``check_claims_allowed``) and that the
     number is free for it.
     """
-    failure = target_limit_failure(target.arn, tx.uow.numbers.count_on_target(target.arn), quota)
+    failure = injected_failure(caller) or target_limit_failure(
+        target.arn, tx.uow.numbers.count_on_target(target.arn), quota
+    )
     number = new_claim(
         e164=wanted.e164,
         country=wanted.country,
@@ -140,7 +143,7 @@ def take_number(tx: Tx, caller: Caller, target: Target, quota: int, wanted: Want
     tx.uow.quotas.count_claim(caller.account_id, caller.region)
     kind = events.IMPORT if wanted.source_arn else events.CLAIM
     detail = _settling(number) | ({"source_arn": wanted.source_arn} if wanted.source_arn else {})
-    record(tx, caller, kind, number, detail)
+    record(tx, caller, kind, number, detail | _fault(caller))
     return Claimed(number.id, number.arn)
 
 
@@ -177,6 +180,15 @@ def check_free(tx: Tx, caller: Caller, e164: str) -> None:
         tx.uow.tags.clear(existing.arn)
     if tx.uow.releases.cooling_among([e164], tx.now):
         raise not_available(e164)
+
+
+def injected_failure(caller: Caller) -> str | None:
+    """The FAILED message an outcome fault rule gives this request, if one does."""
+    return failure_message(caller.fault) if caller.fault is not None else None
+
+
+def _fault(caller: Caller) -> dict[str, Any]:
+    return {"fault_id": caller.fault.id} if caller.fault is not None else {}
 
 
 def _settling(number: PhoneNumber) -> dict[str, Any]:
@@ -352,11 +364,13 @@ def _move(
         quota = tx.uow.quotas.phone_numbers_per_instance(caller.account_id, caller.region)
         held = tx.uow.numbers.count_on_target(target.arn)
         failure = target_limit_failure(target.arn, held, quota)
+    failure = injected_failure(caller) or failure
     moved = number.moved(target.arn, target.instance_id, failure, tx.now, tx.config.settle_seconds)
     tx.uow.numbers.save(moved)
     if moved.target_arn != number.target_arn:  # flows are not carried: re-associate them
         tx.uow.flow_associations.remove_for_number(number.id)
-    record(tx, caller, events.UPDATE, moved, _settling(moved) | {"from": number.target_arn})
+    detail = _settling(moved) | {"from": number.target_arn} | _fault(caller)
+    record(tx, caller, events.UPDATE, moved, detail)
     return Claimed(moved.id, moved.arn)
 
 

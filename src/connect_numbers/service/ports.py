@@ -16,10 +16,12 @@ from ..domain.config import Config
 from ..domain.contact_flows import ContactFlow, FlowAssociation
 from ..domain.cooldown import Release
 from ..domain.events import Event
+from ..domain.faults import FaultRule
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
 from ..domain.phone_numbers import NumberFilter, PhoneNumber
 from ..domain.source_numbers import SourceNumber
+from ..domain.throttle import TokenBucket
 from ..domain.traffic import Replica, TrafficDistributionGroup
 
 __all__ = [
@@ -28,7 +30,9 @@ __all__ = [
     "ContactFlowRepository",
     "DataSetAssociationRepository",
     "EventRepository",
+    "FaultRepository",
     "FlowAssociationRepository",
+    "GaugeRepository",
     "IdempotencyRepository",
     "InstanceAttributeRepository",
     "InstanceRepository",
@@ -41,6 +45,7 @@ __all__ = [
     "SourceNumberRepository",
     "TagRepository",
     "TdgRepository",
+    "ThrottleRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]
@@ -228,6 +233,25 @@ class SourceNumberRepository(Protocol):
     def remove(self, source_id: str) -> None: ...
 
 
+class FaultRepository(Protocol):
+    def add(self, rule: FaultRule, now: float) -> None: ...
+    def all(self) -> list[FaultRule]: ...
+    def remove(self, rule_id: str) -> bool: ...
+    def clear(self) -> int: ...
+    def see(self, rule_id: str) -> int | None: ...
+    def hit(self, rule_id: str) -> bool: ...
+
+
+class ThrottleRepository(Protocol):
+    def get(self, account_id: str, region: str, operation: str) -> TokenBucket | None: ...
+    def put(self, account_id: str, region: str, operation: str, bucket: TokenBucket) -> None: ...
+
+
+class GaugeRepository(Protocol):
+    def numbers_by_status(self, now: float) -> list[tuple[str, str, str, int]]: ...
+    def churn(self, since: float) -> list[tuple[str, str, int, int]]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction; it rolls back unless ``commit()`` is called."""
 
@@ -267,6 +291,12 @@ class UnitOfWork(Protocol):
     def instance_attributes(self) -> InstanceAttributeRepository: ...
     @property
     def data_set_associations(self) -> DataSetAssociationRepository: ...
+    @property
+    def faults(self) -> FaultRepository: ...
+    @property
+    def throttle(self) -> ThrottleRepository: ...
+    @property
+    def gauges(self) -> GaugeRepository: ...
 
     def __enter__(self) -> UnitOfWork: ...
     def __exit__(
@@ -281,3 +311,4 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool) -> UnitOfWork: ...
+    def state_version(self) -> int: ...

@@ -15,6 +15,7 @@ from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
 from ._fast import FastQuery, FastStatement, dbapi_connection, insert_all
+from .faults import bump_version
 from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
 
@@ -66,6 +67,7 @@ class SqlSettingsRepository:
 
     def save_config(self, config: Config) -> None:
         self._upsert(config=config.to_document())
+        bump_version(self._db)
 
     def _upsert(self, **values: Any) -> None:
         settings_written()
@@ -397,6 +399,7 @@ class SqlAccessKeyRepository:
                 revoked_at=None,
             )
         )
+        bump_version(self._db)  # every process forgets the unknown key it may have cached
 
     def for_account(self, account_id: str) -> list[tuple[Credential, float, float | None]]:
         """The account's keys with when each was created and revoked."""
@@ -417,6 +420,7 @@ class SqlAccessKeyRepository:
             )
             .values(revoked_at=now)
         )
+        bump_version(self._db)  # every process forgets the key at its next request
         return bool(done.rowcount)
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "analytics_data_associations",
     "contact_flows",
     "events",
+    "fault_rules",
     "flow_associations",
     "idempotency",
     "instance_attributes",
@@ -28,7 +29,9 @@ __all__ = [
     "releases",
     "settings",
     "source_numbers",
+    "state_version",
     "tags",
+    "throttle_buckets",
     "traffic_distribution_groups",
 ]
 
@@ -295,4 +298,40 @@ analytics_data_associations = sa.Table(
     sa.Column("resource_share_id", sa.String(36), nullable=False),
     sa.Column("resource_share_arn", sa.String(256), nullable=False),
     sa.Column("created_at", sa.Double, nullable=False),
+)
+# Fault rules in the order they were added (``seq``); ``remaining`` is None for a
+# rule that hits until it is removed, and is decremented by a conditional UPDATE
+# per hit; ``seen`` counts the matching requests a seeded probability decided on.
+fault_rules = sa.Table(
+    "fault_rules",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column("rule", sa.JSON, nullable=False),
+    sa.Column("remaining", sa.Integer, nullable=True),
+    sa.Column("hits", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("seen", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", sa.Double, nullable=False),
+)
+
+# One row: bumped by every change of the configuration, the fault rules or a reset,
+# so that each server process knows, from one cheap read, whether what it keeps is
+# still current. A reset bumps it rather than deleting it.
+state_version = sa.Table(
+    "state_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)
+
+# Token buckets of the throttling rule, shared by every process and node while
+# throttling is on; ``updated_at`` is wall-clock time (epoch seconds).
+throttle_buckets = sa.Table(
+    "throttle_buckets",
+    metadata,
+    sa.Column("account_id", sa.String(12), primary_key=True),
+    sa.Column("region", sa.String(32), primary_key=True),
+    sa.Column("operation", sa.String(64), primary_key=True),
+    sa.Column("tokens", sa.Double, nullable=False),
+    sa.Column("updated_at", sa.Double, nullable=False),
 )

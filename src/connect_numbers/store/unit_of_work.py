@@ -33,12 +33,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import Contention
 from ..domain.idempotency import IdempotencyRecord
-from ._fast import on_driver
+from ._fast import dbapi_connection, on_driver
+from .faults import SqlFaultRepository, SqlThrottleRepository, bump_version
 from .flows import (
     SqlContactFlowRepository,
     SqlFlowAssociationRepository,
     SqlSourceNumberRepository,
 )
+from .gauges import SqlGaugeRepository
 from .instance_data import SqlDataSetAssociationRepository, SqlInstanceAttributeRepository
 from .numbers import (
     SqlEventRepository,
@@ -57,7 +59,7 @@ from .repositories import (
     SqlTagRepository,
     settings_written,
 )
-from .tables import metadata
+from .tables import metadata, state_version
 from .traffic import SqlReplicaRepository, SqlTdgRepository
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
@@ -180,6 +182,18 @@ class SqlUnitOfWork:
     def data_set_associations(self) -> SqlDataSetAssociationRepository:
         return SqlDataSetAssociationRepository(self._connection)
 
+    @cached_property
+    def faults(self) -> SqlFaultRepository:
+        return SqlFaultRepository(self._connection)
+
+    @cached_property
+    def throttle(self) -> SqlThrottleRepository:
+        return SqlThrottleRepository(self._connection)
+
+    @cached_property
+    def gauges(self) -> SqlGaugeRepository:
+        return SqlGaugeRepository(self._connection)
+
     def commit(self) -> None:
         self._end(commit=True)
 
@@ -197,11 +211,14 @@ class SqlUnitOfWork:
             settings_written()
 
     def wipe(self) -> None:
-        """Delete every row of every table (the schema stays)."""
+        """Delete every row of every table (the schema stays); the state version is
+        bumped instead, so that every process drops what it keeps."""
         settings_written()
         self.settings.changed = True
         for table in reversed(metadata.sorted_tables):
-            self._connection.execute(sa.delete(table))
+            if table is not state_version:
+                self._connection.execute(sa.delete(table))
+        bump_version(self._connection)
 
 
 class _LockedIdempotencyRepository(SqlIdempotencyRepository):
@@ -234,6 +251,21 @@ class SqlUnitOfWorkFactory:
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self, write=write)
 
+    def state_version(self) -> int:
+        """The shared state version (store/tables.py), in one statement outside any
+        transaction: what each request reads to know whether its process is current."""
+        connection, shared = self.connection()
+        try:
+            version = _read_version(connection)
+        except BaseException:
+            self.release(connection)
+            raise
+        if shared:
+            self.done(connection)
+        else:
+            self.release(connection)
+        return version
+
     def connection(self) -> tuple[sa.Connection, bool]:
         """A connection for one unit of work, and whether it is the thread's shared one."""
         local = self._local
@@ -260,6 +292,22 @@ class SqlUnitOfWorkFactory:
             self._local.busy = False
         with contextlib.suppress(Exception):
             connection.close()
+
+
+_VERSION_SQL = "SELECT version FROM state_version WHERE id = 1"
+
+
+def _read_version(connection: sa.Connection) -> int:
+    driver = dbapi_connection(connection)
+    if connection.dialect.name == "postgresql":
+        driver.autocommit = True  # one round trip: no BEGIN, no ROLLBACK
+        try:
+            row = driver.execute(_VERSION_SQL).fetchone()
+        finally:
+            driver.autocommit = False
+    else:  # SQLite: no transaction is open (store/engine.py), the read is its own
+        row = driver.execute(_VERSION_SQL).fetchone()
+    return int(row[0]) if row else 0
 
 
 # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available

@@ -20,7 +20,8 @@ Installed with the package (entry point ``pytest11``), it offers:
     A helper bound to that server: ``endpoint``, ``client(region=...,
     access_key=..., secret_key=...)`` returning a boto3 Connect client, and
     ``advance(seconds)``, ``set_clock(epoch)``, ``freeze()``, ``clock()``,
-    ``config(**changes)`` and ``reset()``.
+    ``config(**changes)``, ``reset()``, ``fault(operation, ...)`` (a context
+    manager: the fault rule holds inside the block) and ``faults()``.
 
 Example::
 
@@ -28,17 +29,23 @@ Example::
         connect = connect_numbers.client()
         ...
         connect_numbers.advance(181 * 86400)
+
+    def test_my_code_retries_throttles(connect_numbers):
+        with connect_numbers.fault("ClaimPhoneNumber", error="ThrottlingException", count=2):
+            ...
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ..entrypoints.admin_client import AdminClientError
 from .postgres import TemporaryPostgres, worker_database
 from .server import RunningServer
 
@@ -99,6 +106,28 @@ class ConnectNumbers:
 
     def reset(self) -> None:
         self.admin("POST", "reset", {})
+
+    @contextmanager
+    def fault(self, operation: str = "*", **rule: Any) -> Iterator[dict[str, Any]]:
+        """A fault rule for the block (docs/faults.md): ``error="ThrottlingException"``
+        (or ``{"code": ..., "message": ...}``), ``latency_ms``, ``outcome="FAILED"``,
+        ``count``, ``probability``, ``seed``, ``account_id``, ``region``,
+        ``phone_number``. Yields the stored rule; it is removed when the block ends."""
+        document = {"operation": operation, **{k: v for k, v in rule.items() if v is not None}}
+        created: dict[str, Any] = self.admin("POST", "faults", document)
+        try:
+            yield created
+        finally:
+            try:
+                self.admin("DELETE", f"faults/{created['id']}")
+            except AdminClientError as error:  # already gone (a reset, faults clear)
+                if not str(error).startswith("404"):
+                    raise
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The fault rules in force, with their ``hits`` and ``remaining``."""
+        found: list[dict[str, Any]] = self.admin("GET", "faults")["faults"]
+        return found
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
