@@ -29,7 +29,10 @@ typecheck: $(VENV)/.dev
 
 pytest: pytest-sqlite pytest-postgres
 
+# The console's browser tests need Chromium: installed here when missing; without it they
+# are skipped with the reason, except under CI, where they fail.
 pytest-sqlite: $(VENV)/.dev
+	@scripts/ensure-chromium || { echo "!!! the console's browser tests will be skipped (see above)."; [ -z "$$CI" ] || exit 1; }
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The integration and end-to-end suites again, on a throwaway PostgreSQL cluster.

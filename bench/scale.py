@@ -8,6 +8,8 @@ claims would have left: N settled US DID numbers of the bench account in us-east
 taken evenly across the synthetic US DID space (so searches meet them at their real
 density), held by 1,000 instances created the same way (so that no instance holds more
 than a realistic share) — plus the bench instance, which the claim/release loop uses.
+Each number has its CLAIM event, and N/10 more numbers were claimed and released (their
+CLAIM and RELEASE events, and their releases still cooling), as a log that has seen churn.
 
 Measured on each database (the 1,000-number one first, then N):
 
@@ -16,6 +18,9 @@ Measured on each database (the 1,000-number one first, then N):
 - ``list1000``: ListPhoneNumbersV2 of the whole account, ``MaxResults`` 1000, with one
   connection, so that the latency is the server's time for a page plus the loopback;
 - ``search``: SearchAvailablePhoneNumbers (US DID, 10), one connection;
+- the admin read API (a page of 1000 numbers, filtered pages, 1000 cooldowns, the churn
+  budget, the summary) and the console's page-load times in headless Chromium
+  (bench/admin_reads.py);
 - the server's resident memory (RSS) after the runs.
 """
 
@@ -28,6 +33,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .admin_reads import run_admin_reads, run_console_loads
 from .fixtures import ACCOUNT, Fixture, prepare_instance
 from .processes import ServerProcess, connect_numbers_argv, free_port
 from .report import ScenarioResult, brief
@@ -75,7 +81,7 @@ def _measure_size(
         server.start()
         fixture = prepare_instance(server.url)
         started = time.monotonic()
-        sample = fill(f"sqlite:///{db}", fixture, size)
+        sample, holder = fill(f"sqlite:///{db}", fixture, size)
         fill_seconds = time.monotonic() - started
         fixture = replace(fixture, phone_number_ids=sample)
     except Exception as error:
@@ -86,6 +92,8 @@ def _measure_size(
         _named(run_wrk_scenario("describe_phone_number", server, fixture, wrk, settings, label)),
         _named(_run_list_page(server, wrk, one, label), "list1000"),
         _named(run_wrk_scenario("search_available", server, fixture, wrk, one, label), "search"),
+        *run_admin_reads(server, wrk, one, holder),
+        run_console_loads(server),
         _named(run_churn_scenario("release", server, fixture, settings, label), "release"),
     ]
     rss = server.rss_bytes()
@@ -145,18 +153,19 @@ def _compare(small: dict[str, ScenarioResult], large: dict[str, ScenarioResult],
                 f"{b.extra.get('note', '')} p50 {value:.2f} ms = {value / base:.2f}x "
                 f"the {BASELINE:,}-number database"
             ).strip()
-    for name in ("list1000", "search"):
+    for name in ("list1000", "search", "admin_numbers1000"):
         r = large.get(name)
         if r is not None and r.ok:
             r.extra["note"] = f"1 connection: p50 {r.p50_ms:.2f} ms per request"
 
 
-def fill(db_url: str, fixture: Fixture, count: int) -> list[str]:
-    """Write ``count`` settled claims (and their instances); answers 100 of their ids."""
+def fill(db_url: str, fixture: Fixture, count: int) -> tuple[list[str], str]:
+    """Write ``count`` settled claims (their instances, events, and count/10 released
+    numbers); answers 100 of the claims' ids and the id of one instance."""
     import sqlalchemy as sa
 
     from connect_numbers.store.engine import create_engine
-    from connect_numbers.store.tables import instances, phone_numbers
+    from connect_numbers.store.tables import events, instances, phone_numbers, releases
 
     engine = create_engine(db_url)
     now = time.time() - 3600
@@ -172,7 +181,9 @@ def fill(db_url: str, fixture: Fixture, count: int) -> list[str]:
                     for i in range(start, min(count, start + _CHUNK))
                 ]
                 connection.execute(sa.insert(phone_numbers), rows)
+                connection.execute(sa.insert(events), [_claim_event(r) for r in rows])
                 sample.extend(r["id"] for k, r in enumerate(rows, start) if k % stride == 0)
+            _fill_releases(connection, count, now, events, releases)
         # outside any transaction; no ANALYZE: the server never runs one, and statistics
         # taken while the idempotency table is nearly empty make SQLite scan it from then on
         driver = engine.raw_connection()
@@ -182,7 +193,65 @@ def fill(db_url: str, fixture: Fixture, count: int) -> list[str]:
             driver.close()
     finally:
         engine.dispose()
-    return sample[:100]
+    return sample[:100], holders[0]["id"]
+
+
+def _claim_event(row: dict[str, Any], event: str = "CLAIM") -> dict[str, Any]:
+    return {
+        "time": row["started_at"],
+        "event": event,
+        "e164": row["e164"],
+        "phone_number_id": row["id"],
+        "account_id": row["account_id"],
+        "region": row["region"],
+        "principal": "bench",
+        "request_id": str(uuid.uuid4()),
+        "detail": {},
+    }
+
+
+def _fill_releases(connection: Any, count: int, now: float, events: Any, releases: Any) -> None:
+    """count/10 numbers claimed and released before ``now``, still cooling, with events;
+    taken from the odd positions of the space the held numbers leave free."""
+    import sqlalchemy as sa
+
+    space = _us_did_space()
+    step = space.count // count
+    released = count // 10
+    for start in range(0, released, _CHUNK):
+        rows = []
+        for i in range(start, min(released, start + _CHUNK)):
+            number_id = str(uuid.uuid4())
+            at = now - 86_400 * (1 + i % 170)
+            rows.append(
+                {
+                    "id": number_id,
+                    "e164": space.number_at(i * 10 * step + step // 2),
+                    "account_id": ACCOUNT,
+                    "region": REGION,
+                    "started_at": at - 3600,
+                    "released_at": at,
+                }
+            )
+        connection.execute(sa.insert(events), [_claim_event(r) for r in rows])
+        connection.execute(
+            sa.insert(events),
+            [{**_claim_event(r, "RELEASE"), "time": r["released_at"]} for r in rows],
+        )
+        connection.execute(sa.insert(releases), [_release_row(r) for r in rows])
+
+
+def _release_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "phone_number_id": row["id"],
+        "e164": row["e164"],
+        "account_id": row["account_id"],
+        "region": row["region"],
+        "released_at": row["released_at"],
+        "cooldown_until": row["released_at"] + 180 * 86_400,
+        "restored_at": None,
+        "snapshot": {},
+    }
 
 
 def _instance_row(now: float) -> dict[str, Any]:

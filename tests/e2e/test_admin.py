@@ -121,6 +121,7 @@ def test_config_reads_the_defaults(connect_numbers: Any) -> None:
         "idempotency_hours": 24,
         "search_results_limit": 1000,
         "throttling": {"enabled": False, "rate": 2, "burst": 5},
+        "history_retention_days": None,
     }
 
 

@@ -34,6 +34,7 @@ COMMANDS = [
     ["faults", "remove"],
     ["faults", "clear"],
     ["health"],
+    ["maintenance"],
     ["reset"],
 ]
 
@@ -171,3 +172,28 @@ def test_a_value_that_is_not_json_is_sent_as_text(connect_numbers: Any, value: s
     done = run("config", "set", f"cooldown_days={value}", endpoint=connect_numbers.endpoint)
     assert done.returncode != 0
     assert f"not '{value}'" in done.stderr
+
+
+def test_maintenance_runs_one_pass_and_prints_what_it_deleted(connect_numbers: Any) -> None:
+    connect_numbers.advance(25 * 3600)
+    found = answer("maintenance", "--limit", "5", endpoint=connect_numbers.endpoint)
+    assert set(found) == {"tokens", "events", "releases", "ran"}
+    assert found["ran"] is True
+    refused = run("maintenance", "--limit", "0", endpoint=connect_numbers.endpoint)
+    assert refused.returncode != 0 and "limit" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--db-statement-timeout", "0"),
+        ("--db-connect-timeout", "-1"),
+        ("--maintenance-interval", "-5"),
+    ],
+)
+def test_serving_with_a_timeout_or_interval_out_of_range_is_refused(
+    option: str, value: str
+) -> None:
+    done = run("serve", "--port", str(free_port()), "--db", "sqlite://", option, value)
+    assert done.returncode in {1, 2}, done.returncode  # a startup error, no server
+    assert option in done.stderr and "Traceback" not in done.stderr

@@ -5,8 +5,16 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from connect_numbers.domain.churn import check_churn, churn_limit, claims_resume_at
+from connect_numbers.domain.churn import (
+    GroupedTimes,
+    check_churn,
+    churn_budget,
+    churn_limit,
+    claims_resume_at,
+)
 from connect_numbers.domain.errors import InvalidParameter
 
 DAY = 86_400
@@ -106,3 +114,63 @@ def test_a_resume_time_between_seconds_is_stated_as_the_next_whole_second() -> N
     with pytest.raises(InvalidParameter) as raised:
         check_churn([T + 0.4] * 10, 5, 200, WINDOW)
     assert f"Claims resume at 2030-09-13T17:46:41Z ({T + WINDOW + 1:.0f})" in raised.value.message
+
+
+def test_the_budget_of_the_worked_example() -> None:
+    times = [T] * 99 + [T + 2 * DAY] * 99
+    budget = churn_budget(times, 99, 200, WINDOW, [(T, 99), (T + 2 * DAY, 99)])
+    assert budget.limit == 198
+    assert budget.releases_in_window == 198
+    assert not budget.claims_allowed
+    assert budget.claims_resume_at == T + WINDOW
+    assert budget.releases_left_before_lockout == 0
+    assert budget.schedule == ((T + WINDOW, 99), (T + 2 * DAY + WINDOW, 99))
+
+
+def test_a_fractional_limit_counts_whole_releases() -> None:
+    budget = churn_budget([T] * 4, 3, 150, WINDOW)
+    assert (budget.limit, budget.releases_left_before_lockout, budget.claims_allowed) == (
+        5,
+        1,
+        True,
+    )
+    assert not churn_budget([T] * 5, 3, 150, WINDOW).claims_allowed
+
+
+def test_a_quota_of_zero_never_resumes() -> None:
+    budget = churn_budget([], 0, 200, WINDOW)
+    assert not budget.claims_allowed
+    assert budget.claims_resume_at == math.inf
+    assert budget.releases_left_before_lockout == 0
+
+
+@given(
+    offsets=st.lists(st.integers(0, 10), max_size=30),
+    quota=st.integers(0, 8),
+    percent=st.sampled_from([50.0, 100.0, 150.0, 200.0, 333.0]),
+)
+def test_the_budget_allows_a_claim_exactly_when_check_churn_does(
+    offsets: list[int], quota: int, percent: float
+) -> None:
+    times = sorted(T + offset for offset in offsets)
+    budget = churn_budget(times, quota, percent, WINDOW)
+    try:
+        check_churn(times, quota, percent, WINDOW)
+        refused = False
+    except InvalidParameter:
+        refused = True
+    assert budget.claims_allowed is not refused
+    assert (budget.releases_left_before_lockout == 0) is refused
+
+
+@given(counts=st.lists(st.integers(1, 4), max_size=12), quota=st.integers(0, 6))
+def test_grouped_times_are_the_release_times_they_group(counts: list[int], quota: int) -> None:
+    groups = [(T + 10 * i, n) for i, n in enumerate(counts)]
+    expanded = [at for at, n in groups for _ in range(n)]
+    grouped = GroupedTimes(groups)
+    assert list(grouped) == expanded
+    assert len(grouped) == len(expanded)
+    if expanded:
+        assert grouped[-1] == expanded[-1]
+    limit = churn_limit(quota, 200)
+    assert claims_resume_at(grouped, limit, WINDOW) == claims_resume_at(expanded, limit, WINDOW)

@@ -17,6 +17,7 @@ DEFAULTS = {
     "idempotency_hours": 24.0,
     "search_results_limit": 1000,
     "throttling": {"enabled": False, "rate": 2.0, "burst": 5},
+    "history_retention_days": None,
 }
 
 
@@ -95,3 +96,13 @@ def test_a_refused_update_changes_nothing() -> None:
     with pytest.raises(InvalidParameter):
         config.updated({"cooldown_days": 30, "bogus": 1})
     assert config == Config()
+
+
+def test_history_retention_is_forever_by_default_and_takes_days_or_null() -> None:
+    assert Config().history_retention_seconds is None
+    config = Config().updated({"history_retention_days": 365})
+    assert config.history_retention_seconds == 365 * 86400
+    assert config.updated({"history_retention_days": None}).history_retention_days is None
+    for bad in (-1, "365", True):
+        with pytest.raises(InvalidParameter, match="history_retention_days"):
+            Config().updated({"history_retention_days": bad})

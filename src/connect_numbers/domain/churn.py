@@ -9,13 +9,17 @@ never refused.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import overload
 
 from .errors import ChurnLimited
 
-__all__ = ["check_churn", "churn_limit", "claims_resume_at"]
+__all__ = ["ChurnBudget", "check_churn", "churn_budget", "churn_limit", "claims_resume_at"]
 
 
 def churn_limit(quota: int, percent: float) -> float:
@@ -67,3 +71,81 @@ def _resuming(resume: float) -> str:
     second = math.ceil(resume)  # the first whole second at which a claim succeeds
     when = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"Claims resume at {when} ({second})."
+
+
+@dataclass(frozen=True, slots=True)
+class ChurnBudget:
+    """Where an account stands against the churn rule in one region, at one instant.
+
+    ``limit`` is the release count at which claims stop (the rule's limit rounded up
+    to a whole count); ``claims_resume_at`` is None while claims are allowed, and
+    ``math.inf`` when no release leaving the window can let them resume (a limit of
+    zero). ``schedule`` pairs each time at which releases leave the window with how
+    many leave then, soonest first.
+    """
+
+    quota: int
+    churn_percent: float
+    limit: int
+    window_seconds: float
+    releases_in_window: int
+    claims_resume_at: float | None
+    schedule: tuple[tuple[float, int], ...]
+
+    @property
+    def claims_allowed(self) -> bool:
+        return self.claims_resume_at is None
+
+    @property
+    def releases_left_before_lockout(self) -> int:
+        """How many more releases stop claims (the last of them reaches the limit)."""
+        return max(0, self.limit - self.releases_in_window)
+
+
+def churn_budget(
+    release_times: Sequence[float],
+    quota: int,
+    percent: float,
+    window: float,
+    released_together: Sequence[tuple[float, int]] = (),
+) -> ChurnBudget:
+    """The budget ``check_churn`` enforces, from the same release times (oldest first).
+
+    ``released_together`` groups the same releases by time (a release time and how
+    many releases share it, oldest first); it becomes the schedule of the times they
+    leave the window.
+    """
+    limit = churn_limit(quota, percent)
+    return ChurnBudget(
+        quota=quota,
+        churn_percent=percent,
+        limit=math.ceil(limit),
+        window_seconds=window,
+        releases_in_window=len(release_times),
+        claims_resume_at=claims_resume_at(release_times, limit, window),
+        schedule=tuple((at + window, count) for at, count in released_together),
+    )
+
+
+class GroupedTimes(Sequence[float]):
+    """Release times (oldest first) given as (time, how many releases share it) groups."""
+
+    def __init__(self, groups: Sequence[tuple[float, int]]) -> None:
+        self._times = [at for at, _ in groups]
+        self._ends = list(itertools.accumulate(count for _, count in groups))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    @overload
+    def __getitem__(self, index: int) -> float: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[float]: ...
+    def __getitem__(self, index: int | slice) -> float | Sequence[float]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._times[bisect.bisect_right(self._ends, index)]

@@ -4,6 +4,8 @@
 reproduces the older text. ``search_results_limit`` is how many numbers one
 SearchAvailablePhoneNumbers walk (a first page and the pages its NextTokens
 lead to) offers at most, so that a paginator without a limit of its own ends.
+``history_retention_days`` (default None: forever) is how long the event history
+and release records are kept beyond what the rules need (domain/retention.py).
 The whole configuration is one document that the admin API reads and partially
 updates.
 """
@@ -47,6 +49,7 @@ class Config:
     idempotency_hours: float = 24.0
     search_results_limit: int = 1000
     throttling: Throttling = field(default_factory=Throttling)
+    history_retention_days: float | None = None  # None: keep history forever
 
     @property
     def cooldown_seconds(self) -> float:
@@ -59,6 +62,11 @@ class Config:
     @property
     def idempotency_seconds(self) -> float:
         return self.idempotency_hours * HOUR
+
+    @property
+    def history_retention_seconds(self) -> float | None:
+        days = self.history_retention_days
+        return None if days is None else days * DAY
 
     def to_document(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,6 +85,8 @@ class Config:
                 values[key] = _throttling(self.throttling, value)
             elif key == "search_results_limit":
                 values[key] = _whole(key, value, minimum=1)
+            elif key == "history_retention_days" and value is None:
+                values[key] = None
             else:
                 values[key] = _number(key, value, _CONFIG_FIELDS)
         return replace(self, **values)

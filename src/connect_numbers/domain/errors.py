@@ -6,6 +6,7 @@ __all__ = [
     "AccessDenied",
     "ChurnLimited",
     "Conflict",
+    "ConnectionLost",
     "Contention",
     "DomainError",
     "Duplicate",
@@ -18,6 +19,7 @@ __all__ = [
     "NotReady",
     "QuotaExceeded",
     "ResourceInUse",
+    "StorageFailure",
     "Throttled",
 ]
 
@@ -98,3 +100,21 @@ class Throttled(DomainError):
 class Contention(Exception):
     """A concurrent change got in the way (a unique key taken, a deadlock, a
     serialization failure); the use case may simply be run again."""
+
+
+class ConnectionLost(Contention):
+    """The database connection was lost before the transaction committed (the database
+    restarted, a proxy closed an idle connection): nothing was written, and the use case
+    may run again on a new connection."""
+
+
+class StorageFailure(Exception):
+    """The database cannot serve the request now: its disk is full, it does not answer in
+    time, or it cannot be reached. ``kind`` and ``code`` (the database's own error code)
+    name the failure for the log; the caller may retry later."""
+
+    def __init__(self, kind: str, code: str, message: str) -> None:
+        super().__init__(f"{kind} ({code}): {message}")
+        self.kind = kind
+        self.code = code
+        self.message = message

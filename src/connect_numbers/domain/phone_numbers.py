@@ -33,6 +33,7 @@ __all__ = [
     "legacy_type",
     "new_claim",
     "not_available",
+    "status_at",
     "target_limit_failure",
 ]
 
@@ -109,9 +110,7 @@ class PhoneNumber:
     failure: str | None  # why the last operation fails when it settles
 
     def status(self, now: float) -> str:
-        if now < self.settles_at:
-            return IN_PROGRESS
-        return FAILED if self.failure else CLAIMED
+        return status_at(self.settles_at, self.failure, now)
 
     def status_message(self, now: float) -> str | None:
         return self.failure if self.status(now) == FAILED else None
@@ -182,6 +181,13 @@ class PhoneNumber:
             settles_at=now + settle_seconds,
             failure=None,
         )
+
+
+def status_at(settles_at: float, failure: str | None, now: float) -> str:
+    """A number's status at ``now``, from when its last operation settles and how."""
+    if now < settles_at:
+        return IN_PROGRESS
+    return FAILED if failure else CLAIMED
 
 
 def new_claim(

@@ -18,18 +18,21 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from .. import __version__
-from ..domain.errors import DomainError, NotFound
+from ..domain.errors import DomainError, NotFound, StorageFailure
 from ..domain.source_numbers import SourceNumber
 from ..protocol.model import known_regions
 from ..protocol.serializer import Response
-from ..service import admin, inventory, numbers_admin, source_numbers
+from ..service import admin, inventory, maintenance, numbers_admin, source_numbers
 from ..service.context import Services, retried
 from ..service.credentials import KeyRing
 from .admin_accounts import account_routes
+from .admin_reads import read_routes
+from .failure_log import storage_failures
 from .faults import fault_routes
+from .maintenance import BATCH as MAINTENANCE_BATCH
 from .metrics import Metrics
 from .operations import number_summary
 
@@ -61,7 +64,8 @@ class AdminApi:
         self.services = services
         self.token = token
         self.routes: list[tuple[str, re.Pattern[str], Route]] = []
-        for method, pattern, route in [*_ROUTES, *account_routes(keys, _object), *fault_routes()]:
+        routes = [*_ROUTES, *account_routes(keys, _object), *fault_routes(), *read_routes()]
+        for method, pattern, route in routes:
             self.add(method, pattern, route)
         if metrics is not None:
             self.add("GET", "metrics", lambda services, body, labels: metrics.scrape())
@@ -71,23 +75,30 @@ class AdminApi:
         self.routes.append((method, re.compile(f"^{pattern}$"), route))
 
     def handle(
-        self, method: str, path: str, headers: dict[str, str], body: bytes, peer: str = "-"
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: bytes,
+        peer: str = "-",
+        query: str = "",
     ) -> Response:
-        """Answer one admin call; ``peer`` is the caller's address, for the audit log."""
+        """Answer one admin call; ``peer`` is the caller's address, for the audit log; a
+        GET's query parameters are its document."""
         try:
             self._check_token(headers, method, path)
         except AdminError as error:
             return _error(error.status, error.code, error.message)
-        response = self._answer(method, path, body)
+        response = self._answer(method, path, body, query)
         if method != "GET":
             _audit(method, path, body, response, peer, self.token is not None)
         return response
 
-    def _answer(self, method: str, path: str, body: bytes) -> Response:
+    def _answer(self, method: str, path: str, body: bytes, query: str) -> Response:
         try:
             route, labels = self._route(method, path.removeprefix(PREFIX))
             labels = {k: unquote(v) for k, v in labels.items()}
-            document = _json(body)
+            document = _query(query) if method == "GET" else _json(body)
             answer = retried(lambda: route(self.services, document, labels))
             return answer if isinstance(answer, Response) else _response(200, answer)
         except AdminError as error:
@@ -96,6 +107,14 @@ class AdminApi:
             return _error(404, "NotFound", error.message)
         except DomainError as error:
             return _error(400, "InvalidParameter", error.message)
+        except StorageFailure as failure:
+            request_id = str(uuid.uuid4())
+            storage_failures.failed(failure, request_id)
+            message = (
+                f"The database cannot be used right now ({failure.kind}); "
+                f"retry later ({request_id})"
+            )
+            return _error(503, "ServiceUnavailable", message)
 
     def _check_token(self, headers: dict[str, str], method: str, path: str) -> None:
         if self.token is None or (method == "GET" and path == f"{PREFIX}health"):
@@ -135,6 +154,17 @@ def _json(body: bytes) -> Body:
         ) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise AdminError(400, "InvalidJson", "The request body is not valid JSON") from None
+    return document
+
+
+def _query(query: str) -> dict[str, str]:
+    try:
+        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=bool(query))
+    except (ValueError, UnicodeDecodeError):
+        raise AdminError(400, "InvalidParameter", "The query string is malformed") from None
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise AdminError(400, "InvalidParameter", "A query parameter is given more than once")
     return document
 
 
@@ -213,6 +243,14 @@ def _put_config(services: Services, body: Body, labels: dict[str, str]) -> Answe
 def _reset(services: Services, body: Body, labels: dict[str, str]) -> Answer:
     admin.reset(services)
     return {}
+
+
+def _maintenance(services: Services, body: Body, labels: dict[str, str]) -> Answer:
+    """One background-maintenance pass now (service/maintenance.py), for tests and operators."""
+    limit = _object(body).get("limit", MAINTENANCE_BATCH)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100_000:
+        raise AdminError(400, "InvalidParameter", "limit must be a whole number from 1 to 100000")
+    return asdict(maintenance.purge_pass(services, limit))
 
 
 def _scope(labels: dict[str, str]) -> tuple[str, str]:
@@ -302,6 +340,7 @@ _ROUTES: list[tuple[str, str, Route]] = [
     ("GET", "config", _get_config),
     ("PUT", "config", _put_config),
     ("POST", "reset", _reset),
+    ("POST", "maintenance", _maintenance),
     ("GET", "quotas/(?P<account>[^/]+)/(?P<region>[^/]+)", _get_quota),
     ("PUT", "quotas/(?P<account>[^/]+)/(?P<region>[^/]+)", _put_quota),
     ("GET", "numbers/(?P<e164>[^/]+)/history", _history),

@@ -21,7 +21,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ..protocol.serializer import Response, error_response
+from . import console
 from .admin import PREFIX, AdminApi
+from .maintenance import Maintenance
 from .pipeline import HttpRequest, Pipeline
 
 __all__ = ["MAX_BODY_BYTES", "MAX_HEADER_BYTES", "ConnectNumbersApp"]
@@ -44,13 +46,16 @@ class BodyTooLarge(Exception):
 
 
 class ConnectNumbersApp:
-    def __init__(self, pipeline: Pipeline, admin: AdminApi) -> None:
+    def __init__(
+        self, pipeline: Pipeline, admin: AdminApi, maintenance: Maintenance | None = None
+    ) -> None:
         self.pipeline = pipeline
         self.admin = admin
+        self.maintenance = maintenance  # started and stopped with the application
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(receive, send, self.maintenance)
             return
         if scope["type"] != "http":
             return
@@ -71,22 +76,27 @@ class ConnectNumbersApp:
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
         raw_path = raw_path.split("?", 1)[0]
         headers = _headers(scope)
+        query = scope["query_string"].decode("latin-1")
+        if console.serves(raw_path):
+            return console.page(scope["method"], raw_path)
         if raw_path.startswith(PREFIX):
-            return self._admin(scope["method"], raw_path, headers, body, _peer(scope))
-        request = HttpRequest(
-            scope["method"],
-            raw_path,
-            scope["query_string"].decode("latin-1"),
-            headers,
-            body,
-        )
+            return self._admin(scope["method"], raw_path, headers, body, _peer(scope), query)
+        if console.browser_visit(scope["method"], raw_path, query, headers):
+            return console.redirect()
+        request = HttpRequest(scope["method"], raw_path, query, headers, body)
         return self.pipeline.handle(request)
 
     def _admin(
-        self, method: str, path: str, headers: dict[str, str], body: bytes, peer: str
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: bytes,
+        peer: str,
+        query: str,
     ) -> Response:
         try:
-            return self.admin.handle(method, path, headers, body, peer)
+            return self.admin.handle(method, path, headers, body, peer, query)
         except Exception:
             request_id = str(uuid.uuid4())
             log.exception("admin request %s failed", request_id)
@@ -170,11 +180,15 @@ async def _send(send: Send, response: Response) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def _lifespan(receive: Receive, send: Send, maintenance: Maintenance | None) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            if maintenance is not None:
+                maintenance.start()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            if maintenance is not None:
+                maintenance.stop()
             await send({"type": "lifespan.shutdown.complete"})
             return

@@ -16,6 +16,7 @@ from ._cli_support import call as _call
 from .cli_accounts import accounts
 from .cli_faults import faults
 from .cli_inventory import inventory
+from .cli_reads import churn, cooldowns, numbers_list
 from .cli_sources import source_numbers
 
 __all__ = ["main", "parse_duration"]
@@ -103,6 +104,33 @@ def main(endpoint: str, admin_token: str | None) -> None:
 )
 @click.option("--workers", default=1, show_default=True, type=int, help="Server processes.")
 @click.option(
+    "--db-connect-timeout",
+    envvar="CONNECT_NUMBERS_DB_CONNECT_TIMEOUT",
+    default=5.0,
+    show_default=True,
+    type=float,
+    help="Seconds to wait for a new PostgreSQL connection before the request fails "
+    "(500, which SDKs retry).",
+)
+@click.option(
+    "--db-statement-timeout",
+    envvar="CONNECT_NUMBERS_DB_STATEMENT_TIMEOUT",
+    default=5.0,
+    show_default=True,
+    type=float,
+    help="Seconds one statement may take: PostgreSQL cancels it (a hung server is given "
+    "up 1 s later); SQLite waits that long for its write lock.",
+)
+@click.option(
+    "--maintenance-interval",
+    envvar="CONNECT_NUMBERS_MAINTENANCE_INTERVAL",
+    default=60.0,
+    show_default=True,
+    type=float,
+    help="Seconds between background passes that delete expired client tokens (and "
+    "history beyond history_retention_days); 0 turns them off.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
     default="info",
@@ -132,6 +160,9 @@ def serve_command(
     db: str,
     synchronous: str,
     workers: int,
+    db_connect_timeout: float,
+    db_statement_timeout: float,
+    maintenance_interval: float,
     log_level: str,
     log_format: str,
     serve_admin_token: str | None,
@@ -156,6 +187,9 @@ def serve_command(
         log_level=log_level,
         workers=workers,
         log_format=log_format,
+        db_connect_timeout=db_connect_timeout,
+        db_statement_timeout=db_statement_timeout,
+        maintenance_interval=maintenance_interval,
     )
     try:
         serve(settings)
@@ -351,10 +385,11 @@ def quotas_set(
 
 @main.group()
 def numbers() -> None:
-    """A phone number's history, and restoring a released one.
+    """Every number held, a phone number's history, and restoring a released one.
 
     \b
     Examples:
+      connect-numbers numbers list --status CLAIMED
       connect-numbers numbers history +12065550100
       connect-numbers numbers restore +12065550100
     """
@@ -417,6 +452,20 @@ def health(ctx: click.Context) -> None:
     _call(ctx, "GET", "health")
 
 
+@main.command("maintenance")
+@click.option("--limit", default=1000, show_default=True, type=int, help="Rows of each kind.")
+@click.pass_context
+def maintenance(ctx: click.Context, limit: int) -> None:
+    """Run one background-maintenance pass now: delete expired client tokens (and history
+    beyond history_retention_days), at most LIMIT rows of each kind; print the counts.
+
+    \b
+    Example:
+      connect-numbers maintenance
+    """
+    _call(ctx, "POST", "maintenance", {"limit": limit})
+
+
 @main.command("reset")
 @click.confirmation_option(prompt="Wipe all state of the server?")
 @click.pass_context
@@ -432,6 +481,9 @@ def reset(ctx: click.Context) -> None:
 
 main.add_command(accounts)
 main.add_command(inventory)
+main.add_command(cooldowns)
+main.add_command(churn)
+numbers.add_command(numbers_list)
 main.add_command(source_numbers)
 main.add_command(faults)
 

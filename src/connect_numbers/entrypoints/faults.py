@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from ..domain.faults import Catalog, FaultRule, in_scope
@@ -23,7 +23,7 @@ from ..protocol.errors import AwsError, FrontDoorError
 from ..protocol.model import known_regions, operation
 from ..protocol.serializer import Response
 from ..service import faults
-from ..service.context import Caller, Services
+from ..service.context import Caller, Services, retried
 from .metrics import Metrics
 from .operations import HANDLERS
 
@@ -72,10 +72,12 @@ class FaultStep:
         for rule in in_scope(list(rules), name, caller.account_id, caller.region):
             if rule.spec.phone_number is not None:
                 if not named:
-                    named.append(faults.phone_number_named(self._services, caller, params))
+                    named.append(
+                        retried(lambda: faults.phone_number_named(self._services, caller, params))
+                    )
                 if named[0] != rule.spec.phone_number:
                     continue
-            if faults.strike(self._services, rule):
+            if retried(partial(faults.strike, self._services, rule)):
                 return rule
         return None
 

@@ -21,7 +21,9 @@ Steps 5, 7 and 9 run through ``_guarded``, which turns a domain error into
 the operation's modeled error.
 
 Anything unexpected becomes a 500 InternalServiceException carrying the
-request id; the traceback goes to the log only.
+request id; the traceback goes to the log only. A database that cannot serve
+(a full disk, no answer in time) is a 500 too, logged as one line per interval
+(entrypoints/failure_log.py).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from typing import Any, TypeVar
 from botocore.model import OperationModel
 
 from ..domain.accounts import Credential
-from ..domain.errors import ChurnLimited, DomainError
+from ..domain.errors import ChurnLimited, DomainError, StorageFailure
 from ..domain.faults import FaultRule
 from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
@@ -49,6 +51,7 @@ from ..service.context import Caller, Services, retried
 from ..service.credentials import KeyRing
 from .authorization import authorize
 from .errors import to_aws_error
+from .failure_log import storage_failures
 from .faults import FaultStep
 from .metrics import Metrics
 from .operations import HANDLERS, Handler
@@ -111,15 +114,21 @@ class Pipeline:
         except (AwsError, FrontDoorError) as error:
             response = error_response(error.code, error.status, error.body(), exchange.request_id)
             exchange.churn_limited = isinstance(error.__cause__, ChurnLimited)
+        except StorageFailure as failure:  # one line per interval, no traceback
+            storage_failures.failed(failure, exchange.request_id)
+            response = _internal(
+                f"The service cannot use its database right now ({failure.kind}); retry later "
+                f"(request id {exchange.request_id})",
+                exchange.request_id,
+            )
         except Exception:
             log.exception("request %s failed", exchange.request_id)
-            internal = AwsError(
-                "InternalServiceException",
+            response = _internal(
                 f"Request processing failed (request id {exchange.request_id})",
+                exchange.request_id,
             )
-            response = error_response(
-                internal.code, internal.status, internal.body(), exchange.request_id
-            )
+        else:
+            storage_failures.succeeded()
         response.delay = exchange.delay
         _log_access(exchange, response)
         self._measure(exchange, response)
@@ -218,6 +227,12 @@ class Pipeline:
             return step()
         except DomainError as error:
             raise to_aws_error(error, op) from error  # the cause tells the metrics why
+
+
+def _internal(message: str, request_id: str) -> Response:
+    """500 InternalServiceException: the modeled error that SDKs retry."""
+    internal = AwsError("InternalServiceException", message)
+    return error_response(internal.code, internal.status, internal.body(), request_id)
 
 
 def new_request_id() -> str:

@@ -10,20 +10,22 @@ import time
 from dataclasses import dataclass, fields
 from typing import Any
 
+import sqlalchemy as sa
 import uvicorn
 
 from .. import __version__
 from ..domain.inventory import SyntheticInventory
 from ..protocol.model import connect_model
-from ..service.context import Services
+from ..service.context import Services, retried
 from ..service.credentials import KeyRing
-from ..store.engine import default_database_url
+from ..store.engine import DEFAULT_CONNECT_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, default_database_url
 from ..store.unit_of_work import SqlUnitOfWorkFactory
 from .admin import AdminApi
 from .asgi import ConnectNumbersApp
 from .faults import FaultStep
 from .logs import configure as configure_logging
 from .logs import log_config
+from .maintenance import Maintenance
 from .metrics import Metrics
 from .metrics_files import metrics_directory
 from .pipeline import Pipeline
@@ -54,6 +56,9 @@ class ServerSettings:
     log_level: str = "info"
     workers: int = 1
     log_format: str = "text"
+    db_connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    db_statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT
+    maintenance_interval: float = 60.0
 
     @property
     def database_url(self) -> str:
@@ -65,6 +70,18 @@ class ServerSettings:
 
     def check(self) -> None:
         check_port_range(self.port, self.workers)
+        for name in ("db_connect_timeout", "db_statement_timeout"):
+            value = getattr(self, name)
+            if not (isinstance(value, int | float) and 0 < value < 86_400):
+                option = "--" + name.replace("_", "-")
+                raise StartupError(
+                    f"{option} must be a number of seconds above 0 (and below a day), not {value!r}"
+                )
+        if not 0 <= self.maintenance_interval <= 86_400:
+            raise StartupError(
+                "--maintenance-interval must be 0 (no background maintenance) or a number "
+                f"of seconds up to a day, not {self.maintenance_interval!r}"
+            )
         if not self.loopback and not self.admin_token:
             raise StartupError(
                 f"Refusing to listen on {self.host} without an admin token: anyone who can "
@@ -83,8 +100,16 @@ class ServerSettings:
         for f in fields(cls):
             raw = os.environ.get(_ENV_PREFIX + f.name.upper())
             if raw is not None:
-                values[f.name] = int(raw) if f.name in ("port", "workers") else raw
+                values[f.name] = _typed(f.name, raw)
         return cls(**values)
+
+
+def _typed(name: str, raw: str) -> Any:
+    if name in ("port", "workers"):
+        return int(raw)
+    if name.endswith(("_timeout", "_interval")):
+        return float(raw)
+    return raw
 
 
 def is_loopback(host: str) -> bool:
@@ -99,7 +124,7 @@ def is_loopback(host: str) -> bool:
 def build_app(settings: ServerSettings) -> ConnectNumbersApp:
     """The ASGI app on a migrated database."""
     settings.check()
-    engine = open_database(settings.database_url, synchronous=settings.synchronous)
+    engine = _open_database(settings)
     uow = SqlUnitOfWorkFactory(engine)
     countries = connect_model().shape_for("PhoneNumberCountryCode").enum
     services = Services(uow=uow, inventory=SyntheticInventory(countries), wall=time.time)
@@ -108,7 +133,7 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
         with uow(write=False) as unit:
             return unit.access_keys.get(access_key_id)
 
-    keys = KeyRing(load_key, allow_local_key=settings.loopback)
+    keys = KeyRing(lambda key: retried(lambda: load_key(key)), allow_local_key=settings.loopback)
     metrics = Metrics(services)
     pipeline = Pipeline(
         services,
@@ -119,7 +144,17 @@ def build_app(settings: ServerSettings) -> ConnectNumbersApp:
         metrics=metrics,
     )
     admin = AdminApi(services, settings.admin_token, keys=keys, metrics=metrics)
-    return ConnectNumbersApp(pipeline, admin)
+    maintenance = Maintenance(services, settings.maintenance_interval)
+    return ConnectNumbersApp(pipeline, admin, maintenance)
+
+
+def _open_database(settings: ServerSettings) -> sa.Engine:
+    return open_database(
+        settings.database_url,
+        synchronous=settings.synchronous,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
+    )
 
 
 def app_from_environment() -> ConnectNumbersApp:
@@ -159,7 +194,7 @@ def serve(settings: ServerSettings) -> None:
         "server_header": False,
     }
     if settings.workers > 1:
-        open_database(settings.database_url, synchronous=settings.synchronous).dispose()
+        _open_database(settings).dispose()
         os.environ.update(settings.to_environment())
         _log_serving(settings)
         with metrics_directory():  # the workers' metrics files, emptied at start

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..domain.config import Throttling
 from ..domain.faults import FaultRule
-from ..service.context import Services
+from ..service.context import Services, retried
 from ..service.faults import shared_settings
 
 __all__ = ["SharedState", "Snapshot"]
@@ -36,10 +36,10 @@ class SharedState:
 
     def current(self) -> Snapshot:
         """The settings as of now: reloaded if the version moved since the last request."""
-        version = self._services.uow.state_version()
+        version = retried(self._services.uow.state_version)  # again on a lost connection
         snapshot = self._snapshot
         if snapshot is None or snapshot.version != version:
             self._on_change()
-            throttling, rules = shared_settings(self._services)
+            throttling, rules = retried(lambda: shared_settings(self._services))
             snapshot = self._snapshot = Snapshot(version, throttling, tuple(rules))
         return snapshot

@@ -66,11 +66,12 @@ def shown_url(url: str) -> str:
         return url
 
 
-def open_database(url: str, *, synchronous: str = "NORMAL") -> sa.Engine:
-    """An engine on ``url`` with the schema migrated; any failure is a StartupError."""
+def open_database(url: str, *, synchronous: str = "NORMAL", **timeouts: float) -> sa.Engine:
+    """An engine on ``url`` with the schema migrated; any failure is a StartupError.
+    ``timeouts``: ``connect_timeout`` and ``statement_timeout`` as create_engine takes them."""
     _check_url(url)
     try:
-        engine = create_engine(url, synchronous=synchronous)
+        engine = create_engine(url, synchronous=synchronous, **timeouts)
         migrate(engine)
     except OSError as error:
         raise StartupError(_file_failure(url, error)) from None

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from ..domain.clock import now as clock_now
 from ..domain.config import Config
-from ..domain.errors import Contention
+from ..domain.errors import ConnectionLost, Contention
 from ..domain.faults import FaultRule
 from ..domain.idempotency import IdempotencyRecord, fingerprint, replayable
 from ..domain.inventory import SyntheticInventory
@@ -134,6 +134,8 @@ def idempotent(
     outcome = replayable(record, digest, tx.now, tx.config.idempotency_seconds)
     if outcome is not None:
         return result_type(**outcome)
+    if record is not None:  # expired: it acts as unknown, and makes way for this one
+        tx.uow.idempotency.forget(record)
     result = run()
     document = as_document(result)
     tx.uow.idempotency.put(
@@ -161,11 +163,24 @@ def run_once(
 
 
 def retried(run: Callable[[], Result], attempts: int = 4) -> Result:
-    """Run a use case again when a concurrent change got in its way (its whole
-    transaction was rolled back, so running it again is safe)."""
+    """Run a use case again when a concurrent change got in its way, or its database
+    connection was lost before it committed (its whole transaction was rolled back, so
+    running it again is safe)."""
     for _ in range(attempts - 1):
         try:
             return run()
+        except ConnectionLost as lost:
+            log.warning(
+                "database connection lost (%s); running the request again on a new one",
+                _reason(lost),
+            )
         except Contention:
             log.info("contention; running the request again")
     return run()
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of what the driver said about ``error``."""
+    cause = getattr(error.__cause__, "orig", None) or error.__cause__ or error
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__

@@ -18,7 +18,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-__all__ = ["FastQuery", "FastStatement", "dbapi_connection", "insert_all", "on_driver"]
+__all__ = [
+    "FastQuery",
+    "FastStatement",
+    "dbapi_connection",
+    "driver_scalar",
+    "insert_all",
+    "on_driver",
+]
 
 _Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
 
@@ -78,6 +85,16 @@ def on_driver(connection: sa.Connection, step: str) -> None:
         raise _wrapped(connection, step, (), error) from error
 
 
+def driver_scalar(connection: sa.Connection, sql: str) -> Any:
+    """The first column of the first row of ``sql`` run on the driver's connection (None
+    without a row); a driver error is raised as SQLAlchemy's, as in ``on_driver``."""
+    try:
+        row = dbapi_connection(connection).execute(sql).fetchone()
+    except Exception as error:
+        raise _wrapped(connection, sql, (), error) from error
+    return row[0] if row else None
+
+
 def _execute(connection: sa.Connection, compiled: _Compiled, params: dict[str, Any]) -> Any:
     """A cursor that ran the statement; a driver error is raised as SQLAlchemy's
     (``IntegrityError``, ``OperationalError``, ...), as ``Connection.execute`` would."""
@@ -92,11 +109,16 @@ def _execute(connection: sa.Connection, compiled: _Compiled, params: dict[str, A
 
 
 def _wrapped(connection: sa.Connection, sql: str, arguments: Any, error: Exception) -> Exception:
+    """The driver's error as SQLAlchemy's; ``connection_invalidated`` says whether the
+    connection is gone (closed by the server, its network path broken)."""
     dialect = connection.dialect
     base = dialect.loaded_dbapi.Error
     if not isinstance(error, base):
         return error
-    return sa.exc.DBAPIError.instance(sql, arguments, error, base, dialect=dialect, ismulti=False)
+    lost = bool(dialect.is_disconnect(error, dbapi_connection(connection), None))
+    return sa.exc.DBAPIError.instance(
+        sql, arguments, error, base, connection_invalidated=lost, dialect=dialect, ismulti=False
+    )
 
 
 class FastQuery(_Fast):

@@ -5,11 +5,19 @@ survives a kill of the process) or ``FULL`` (it also survives a power loss).
 Write transactions begin with ``BEGIN IMMEDIATE`` so that concurrent writers
 in several processes queue on the database lock instead of failing when a
 read transaction tries to become a write transaction.
+
+Neither database may keep a request waiting for long: ``connect_timeout`` bounds
+opening a connection to PostgreSQL, ``statement_timeout`` how long one statement
+may wait for its answer (PostgreSQL: the server cancels it, and the client gives
+the connection up a second later if the server does not answer at all, e.g. when
+it is stopped; SQLite: how long a writer waits for the database lock).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +26,19 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from platformdirs import user_data_dir
 
-__all__ = ["create_engine", "default_database_url", "migrate", "normalize_url", "sqlite_path"]
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_STATEMENT_TIMEOUT",
+    "create_engine",
+    "default_database_url",
+    "migrate",
+    "normalize_url",
+    "sqlite_path",
+]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_STATEMENT_TIMEOUT = 5.0
 
 
 def default_database_url() -> str:
@@ -50,19 +68,29 @@ def sqlite_path(url: str) -> str | None:
     return None if not path or path == ":memory:" else path
 
 
-def create_engine(url: str, *, synchronous: str = "NORMAL") -> sa.Engine:
+def create_engine(
+    url: str,
+    *,
+    synchronous: str = "NORMAL",
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT,
+) -> sa.Engine:
     """An engine for ``url`` (``sqlite:///path``, ``postgresql://…`` or ``postgres://…``)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        return _sqlite_engine(url, synchronous)
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
+        return _sqlite_engine(url, synchronous, statement_timeout)
+    from ._postgres import postgres_engine  # psycopg is needed only here
+
+    return postgres_engine(url, connect_timeout, statement_timeout)
 
 
-def _sqlite_engine(url: str, synchronous: str) -> sa.Engine:
+def _sqlite_engine(url: str, synchronous: str, busy_timeout: float) -> sa.Engine:
     if synchronous not in ("NORMAL", "FULL"):
         raise ValueError("synchronous must be NORMAL or FULL")
     _create_private_file(url)
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = sa.create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": busy_timeout}
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -70,7 +98,7 @@ def _sqlite_engine(url: str, synchronous: str) -> sa.Engine:
         for pragma in (
             "journal_mode=WAL",
             f"synchronous={synchronous}",
-            "busy_timeout=30000",
+            f"busy_timeout={round(busy_timeout * 1000)}",
             "foreign_keys=ON",
         ):
             dbapi_connection.execute(f"PRAGMA {pragma}")
@@ -106,10 +134,26 @@ def migrate(engine: sa.Engine) -> None:
     """
     config = AlembicConfig()
     config.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as connection:
+    with engine.begin() as connection, unlimited(connection):  # it may rewrite a large table
         if connection.dialect.name == "postgresql":
             connection.execute(
                 sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
             )
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def unlimited(connection: sa.Connection) -> Iterator[None]:
+    """No statement timeout in ``connection``'s transaction (PostgreSQL), on either side."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.execute(sa.text("SET LOCAL statement_timeout = 0"))
+    driver: Any = connection.connection.dbapi_connection
+    limit = getattr(driver, "answer_timeout", None)  # store/_postgres.py
+    driver.answer_timeout = None
+    try:
+        yield
+    finally:
+        driver.answer_timeout = limit

@@ -294,6 +294,12 @@ class SqlReleaseRepository:
             .values(restored_at=now)
         )
 
+    def purge(self, before: float, now: float, limit: int) -> int:
+        """Of the ``limit`` oldest releases, delete those from before ``before`` whose number
+        no longer cools at ``now`` (the churn window is the caller's horizon:
+        domain/retention.py)."""
+        return _PURGE_RELEASES.run(self._db, before=before, now=now, limit=limit)
+
     def times_since(self, account_id: str, region: str, since: float) -> Sequence[float]:
         """Release times of the account in the region after ``since``, oldest first.
 
@@ -304,6 +310,32 @@ class SqlReleaseRepository:
 
 
 _INSERT_RELEASE = insert_all(releases, skip=("id",))
+# The purges read the oldest rows by id (the order they were recorded in), so that a pass
+# is bounded without an index by time, which every claim and release would pay to write.
+_OLDEST_RELEASES = (
+    sa.select(
+        releases.c.id, releases.c.released_at, releases.c.cooldown_until, releases.c.restored_at
+    )
+    .order_by(releases.c.id)
+    .limit(sa.bindparam("limit"))
+    .subquery()
+)
+# among them, a release no rule reads any more: older than the horizon, and not cooling
+_PURGE_RELEASES = FastStatement(
+    sa.delete(releases).where(
+        releases.c.id.in_(
+            sa.select(_OLDEST_RELEASES.c.id).where(
+                _OLDEST_RELEASES.c.released_at < sa.bindparam("before"),
+                sa.or_(
+                    _OLDEST_RELEASES.c.cooldown_until <= sa.bindparam("now"),
+                    _OLDEST_RELEASES.c.restored_at.is_not(None),
+                ),
+            )
+        )
+    )
+)
+
+
 _IN_WINDOW = sa.and_(
     releases.c.account_id == sa.bindparam("account_id"),
     releases.c.region == sa.bindparam("region"),
@@ -363,6 +395,30 @@ class _ReleaseTimes(Sequence[float]):
 
 
 _APPEND_EVENT = insert_all(events, skip=("id",))
+_OLDEST_EVENTS = (
+    sa.select(events.c.id, events.c.time, events.c.e164)
+    .order_by(events.c.id)
+    .limit(sa.bindparam("limit"))
+    .subquery()
+)
+_STILL_COOLING = (
+    sa.select(releases.c.id)
+    .where(
+        releases.c.e164 == _OLDEST_EVENTS.c.e164,
+        releases.c.cooldown_until > sa.bindparam("now"),
+        releases.c.restored_at.is_(None),
+    )
+    .exists()
+)
+_PURGE_EVENTS = FastStatement(
+    sa.delete(events).where(
+        events.c.id.in_(
+            sa.select(_OLDEST_EVENTS.c.id).where(
+                _OLDEST_EVENTS.c.time < sa.bindparam("before"), sa.not_(_STILL_COOLING)
+            )
+        )
+    )
+)
 
 
 class SqlEventRepository:
@@ -382,6 +438,11 @@ class SqlEventRepository:
             request_id=event.request_id,
             detail=event.detail,
         )
+
+    def purge(self, before: float, now: float, limit: int) -> int:
+        """Of the ``limit`` oldest events, delete those from before ``before``, but none of
+        a number that cools at ``now`` (its history stays whole while it can be restored)."""
+        return _PURGE_EVENTS.run(self._db, before=before, now=now, limit=limit)
 
     def for_number(self, e164: str) -> list[Event]:
         query = sa.select(events).where(events.c.e164 == e164).order_by(events.c.id)

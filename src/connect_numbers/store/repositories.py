@@ -69,6 +69,20 @@ class SqlSettingsRepository:
         self._upsert(config=config.to_document())
         bump_version(self._db)
 
+    def maintenance_turn(self) -> bool:
+        """Whether this transaction may do the background maintenance now.
+
+        PostgreSQL: one transaction at a time, of any node, holds the turn (an advisory
+        lock until it ends); the others are told no and skip their pass. SQLite: yes
+        (write transactions take turns on the database lock anyway).
+        """
+        if self._db.dialect.name != "postgresql":
+            return True
+        taken = self._db.execute(
+            sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _MAINTENANCE_LOCK}
+        )
+        return bool(taken.scalar())
+
     def _upsert(self, **values: Any) -> None:
         settings_written()
         self.changed = True
@@ -88,6 +102,9 @@ _written = [0]  # how many times this process wrote (or wiped) the settings row
 def settings_written() -> None:
     """Every connection's cached settings are stale: this process changed the row."""
     _written[0] += 1
+
+
+_MAINTENANCE_LOCK = 0x636E6D61696E  # the advisory lock of the background maintenance ("cnmain")
 
 
 @lru_cache(maxsize=64)
@@ -311,14 +328,8 @@ _CLEAR_TAGS = FastStatement(
 
 
 class SqlIdempotencyRepository:
-    """Client tokens. ``put`` deletes an earlier (expired) record of the token first,
-    unless ``get`` found none in this transaction: a write transaction holds the
-    token (SQLite: the database's write lock; PostgreSQL: an advisory lock), so no
-    record can appear in between."""
-
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
-        self._absent: set[tuple[str, str, str, str]] = set()
 
     def get(
         self, account_id: str, region: str, operation: str, token: str
@@ -326,7 +337,6 @@ class SqlIdempotencyRepository:
         key = {"account_id": account_id, "region": region, "operation": operation}
         row = _TOKEN.first(self._db, token=token, **key)
         if row is None:
-            self._absent.add((account_id, region, operation, token))
             return None
         return IdempotencyRecord(
             row["account_id"],
@@ -339,25 +349,30 @@ class SqlIdempotencyRepository:
         )
 
     def put(self, record: IdempotencyRecord) -> None:
-        key = {
-            "account_id": record.account_id,
-            "region": record.region,
-            "operation": record.operation,
-            "token": record.token,
-        }
-        if (record.account_id, record.region, record.operation, record.token) not in self._absent:
-            _FORGET_TOKEN.run(self._db, **key)
+        """Record a token that has no record (``forget`` an expired one first)."""
         _RECORD_TOKEN.run(
             self._db,
             fingerprint=record.fingerprint,
             outcome=record.outcome,
             created_at=record.created_at,
-            **key,
+            **_key(record),
         )
 
-    def purge(self, before: float) -> int:
-        done = self._db.execute(sa.delete(idempotency).where(idempotency.c.created_at < before))
-        return int(done.rowcount)
+    def forget(self, record: IdempotencyRecord) -> None:
+        _FORGET_TOKEN.run(self._db, **_key(record))
+
+    def purge(self, before: float, limit: int) -> int:
+        """Delete at most ``limit`` records created before ``before``, oldest first."""
+        return _PURGE_TOKENS.run(self._db, before=before, limit=limit)
+
+
+def _key(record: IdempotencyRecord) -> dict[str, str]:
+    return {
+        "account_id": record.account_id,
+        "region": record.region,
+        "operation": record.operation,
+        "token": record.token,
+    }
 
 
 _TOKEN_KEY = sa.and_(
@@ -369,6 +384,22 @@ _TOKEN_KEY = sa.and_(
 _TOKEN = FastQuery(sa.select(idempotency).where(_TOKEN_KEY))
 _FORGET_TOKEN = FastStatement(sa.delete(idempotency).where(_TOKEN_KEY))
 _RECORD_TOKEN = insert_all(idempotency)
+_TOKEN_COLUMNS = (
+    idempotency.c.account_id,
+    idempotency.c.region,
+    idempotency.c.operation,
+    idempotency.c.token,
+)
+_PURGE_TOKENS = FastStatement(
+    sa.delete(idempotency).where(
+        sa.tuple_(*_TOKEN_COLUMNS).in_(
+            sa.select(*_TOKEN_COLUMNS)
+            .where(idempotency.c.created_at < sa.bindparam("before"))
+            .order_by(idempotency.c.created_at)
+            .limit(sa.bindparam("limit"))
+        )
+    )
+)
 
 
 def _json(value: Any) -> Any:

@@ -171,6 +171,18 @@ phone_numbers = sa.Table(
     sa.Column("failure", sa.String(255), nullable=True),
     sa.Index("ix_phone_numbers_scope", "account_id", "region", "e164"),
     sa.Index("ix_phone_numbers_target", "target_arn"),
+    # the admin listing's filters
+    sa.Index("ix_phone_numbers_instance", "instance_id", "e164"),
+    sa.Index("ix_phone_numbers_account", "account_id", "e164"),
+    sa.Index("ix_phone_numbers_settles", "settles_at"),  # the admin summary: unsettled numbers
+)
+# the admin summary: the few numbers whose last operation fails
+sa.Index(
+    "ix_phone_numbers_failed",
+    phone_numbers.c.account_id,
+    phone_numbers.c.region,
+    sqlite_where=phone_numbers.c.failure.is_not(None),
+    postgresql_where=phone_numbers.c.failure.is_not(None),
 )
 
 releases = sa.Table(
@@ -194,6 +206,18 @@ sa.Index(
     releases.c.account_id,
     releases.c.region,
     releases.c.released_at,
+    sqlite_where=releases.c.restored_at.is_(None),
+    postgresql_where=releases.c.restored_at.is_(None),
+)
+
+# the admin listing of cooldowns: cooling releases, the soonest end first (and their
+# scope, so that counting them per account and region reads the index alone)
+sa.Index(
+    "ix_releases_cooling",
+    releases.c.cooldown_until,
+    releases.c.id,
+    releases.c.account_id,
+    releases.c.region,
     sqlite_where=releases.c.restored_at.is_(None),
     postgresql_where=releases.c.restored_at.is_(None),
 )

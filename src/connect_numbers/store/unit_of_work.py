@@ -19,21 +19,38 @@ through SQLAlchemy's ``Connection.begin()``, whose bookkeeping cost more than
 a primary-key read. A statement run through ``Connection.execute`` inside the
 unit of work joins the same transaction (store/engine.py begins nothing when
 the driver is already in one), and ends with it.
+
+When the connection turns out to be gone before COMMIT was sent (PostgreSQL
+restarted, or ended the idle session, or a proxy closed it), the database rolled
+the transaction back: the unit of work raises ``ConnectionLost`` and the caller
+runs the use case again on a new connection (``retried`` in service/context.py).
+A failure the operator must see (a full disk, a database that does not answer or
+cannot be reached) is raised as ``StorageFailure`` (store/failures.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from functools import cached_property
 from types import TracebackType
+from typing import NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..domain.errors import Contention
+from ..domain.errors import ConnectionLost, Contention
 from ..domain.idempotency import IdempotencyRecord
-from ._fast import dbapi_connection, on_driver
+from ._fast import dbapi_connection, driver_scalar, on_driver
+from .failures import (
+    Gate,
+    connection_gone,
+    first_line,
+    lost_connection,
+    storage_failure,
+    timed_out,
+)
 from .faults import SqlFaultRepository, SqlThrottleRepository, bump_version
 from .flows import (
     SqlContactFlowRepository,
@@ -42,6 +59,7 @@ from .flows import (
 )
 from .gauges import SqlGaugeRepository
 from .instance_data import SqlDataSetAssociationRepository, SqlInstanceAttributeRepository
+from .listings import SqlListingRepository
 from .numbers import (
     SqlEventRepository,
     SqlInventoryRepository,
@@ -71,15 +89,20 @@ class SqlUnitOfWork:
         self._write = write
 
     def __enter__(self) -> SqlUnitOfWork:
-        connection, self._shared = self._factory.connection()
+        try:
+            connection, self._shared = self._factory.connection()
+        except DBAPIError as error:
+            _reraise(error)
         self._connection = connection
         self._open = True
+        self._committing = False
+        self._started = time.monotonic()
         try:
             if connection.dialect.name == "sqlite":
                 on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
-        except BaseException:
+        except BaseException as error:
             self._factory.release(connection)
-            raise
+            _reraise(error)
         return self
 
     def __exit__(
@@ -92,16 +115,24 @@ class SqlUnitOfWork:
         try:
             if self._open:
                 self._end(commit=False)
-        except BaseException:
+        except BaseException as failed:
             broken = True
-            raise
+            if error is None:
+                _reraise(failed)
+            # the rollback failed too (the connection is gone): the first error tells why
         finally:
             if broken or not self._shared:
-                self._factory.release(self._connection)
+                self._factory.release(self._connection, lost=connection_gone(error))
             else:
                 self._factory.done(self._connection)
-        if error is not None and _is_contention(error):
-            raise Contention(str(error)) from error
+        if error is not None:
+            if lost_connection(error) and not self._committing:
+                raise ConnectionLost(str(error)) from error
+            if timed_out(error):
+                self._factory.gate.waited(time.monotonic() - self._started, first_line(error))
+            translated = _translated(error)
+            if translated is not error:
+                raise translated from error
 
     # Each repository is made when the unit of work first uses it: a read touches two
     # or three of them.
@@ -194,7 +225,12 @@ class SqlUnitOfWork:
     def gauges(self) -> SqlGaugeRepository:
         return SqlGaugeRepository(self._connection)
 
+    @cached_property
+    def listings(self) -> SqlListingRepository:
+        return SqlListingRepository(self._connection)
+
     def commit(self) -> None:
+        self._committing = True  # from here a lost connection may have committed
         self._end(commit=True)
 
     def _end(self, *, commit: bool) -> None:
@@ -246,6 +282,7 @@ class SqlUnitOfWorkFactory:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self.gate = Gate()  # store/failures.py: no queue of requests each waiting a timeout
         self._local = threading.local()
 
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
@@ -254,12 +291,20 @@ class SqlUnitOfWorkFactory:
     def state_version(self) -> int:
         """The shared state version (store/tables.py), in one statement outside any
         transaction: what each request reads to know whether its process is current."""
-        connection, shared = self.connection()
+        try:
+            connection, shared = self.connection()
+        except DBAPIError as error:
+            _reraise(error)
+        started = time.monotonic()
         try:
             version = _read_version(connection)
-        except BaseException:
-            self.release(connection)
-            raise
+        except BaseException as error:
+            self.release(connection, lost=connection_gone(error))
+            if lost_connection(error):  # nothing was written: the caller reads again
+                raise ConnectionLost(str(error)) from error
+            if timed_out(error):  # the next requests fail at once for as long (Gate)
+                self.gate.waited(time.monotonic() - started, first_line(error))
+            _reraise(error)
         if shared:
             self.done(connection)
         else:
@@ -272,25 +317,39 @@ class SqlUnitOfWorkFactory:
         held: sa.Connection | None = getattr(local, "connection", None)
         if held is not None and not held.closed and not held.invalidated:
             if getattr(local, "busy", False):
-                return self.engine.connect(), False
+                return self._connect(), False
             local.busy = True
             return held, True
-        fresh = self.engine.connect()
+        fresh = self._connect()
         local.connection = fresh
         local.busy = True
         return fresh, True
+
+    def _connect(self) -> sa.Connection:
+        self.gate.check()
+        started = time.monotonic()
+        try:
+            return self.engine.connect()
+        except DBAPIError as error:
+            waited = time.monotonic() - started
+            if waited >= 1.0:  # not refused: the attempt waited for its timeout
+                self.gate.waited(waited, first_line(error))
+            raise
 
     def done(self, connection: sa.Connection) -> None:
         """The unit of work on the thread's shared ``connection`` has ended."""
         if getattr(self._local, "connection", None) is connection:
             self._local.busy = False
 
-    def release(self, connection: sa.Connection) -> None:
-        """Close ``connection``; the thread opens a new one when it next needs one."""
+    def release(self, connection: sa.Connection, *, lost: bool = False) -> None:
+        """Close ``connection`` (``lost``: it is gone, and is not given back to the pool);
+        the thread opens a new one when it next needs one."""
         if getattr(self._local, "connection", None) is connection:
             self._local.connection = None
             self._local.busy = False
         with contextlib.suppress(Exception):
+            if lost and not connection.invalidated:
+                connection.invalidate()
             connection.close()
 
 
@@ -298,20 +357,33 @@ _VERSION_SQL = "SELECT version FROM state_version WHERE id = 1"
 
 
 def _read_version(connection: sa.Connection) -> int:
+    if connection.dialect.name != "postgresql":  # SQLite: no transaction is open here
+        return int(driver_scalar(connection, _VERSION_SQL) or 0)
     driver = dbapi_connection(connection)
-    if connection.dialect.name == "postgresql":
-        driver.autocommit = True  # one round trip: no BEGIN, no ROLLBACK
-        try:
-            row = driver.execute(_VERSION_SQL).fetchone()
-        finally:
+    driver.autocommit = True  # one round trip: no BEGIN, no ROLLBACK
+    try:
+        return int(driver_scalar(connection, _VERSION_SQL) or 0)
+    finally:
+        with contextlib.suppress(Exception):  # a connection that is gone is released
             driver.autocommit = False
-    else:  # SQLite: no transaction is open (store/engine.py), the read is its own
-        row = driver.execute(_VERSION_SQL).fetchone()
-    return int(row[0]) if row else 0
 
 
 # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available
 _RETRYABLE_CODES = frozenset({"40001", "40P01", "55P03"})
+
+
+def _reraise(error: BaseException) -> NoReturn:
+    translated = _translated(error)
+    if translated is error:
+        raise error
+    raise translated from error
+
+
+def _translated(error: BaseException) -> BaseException:
+    """``error`` as the service sees it: Contention, a StorageFailure, or itself."""
+    if _is_contention(error):
+        return Contention(str(error))
+    return storage_failure(error) or error
 
 
 def _is_contention(error: BaseException) -> bool:

@@ -1,0 +1,66 @@
+"""The store under operations: one maintenance pass at a time across nodes, and a
+connection the database ended while idle seen as lost (the use case may run again)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from connect_numbers.domain.errors import ConnectionLost
+from connect_numbers.service.context import retried
+from connect_numbers.store.engine import migrate
+from connect_numbers.store.unit_of_work import SqlUnitOfWorkFactory
+
+
+@pytest.fixture
+def engine(empty_engine: sa.Engine) -> sa.Engine:
+    migrate(empty_engine)
+    return empty_engine
+
+
+def test_only_one_transaction_at_a_time_holds_the_maintenance_turn(engine: sa.Engine) -> None:
+    first_node, second_node = SqlUnitOfWorkFactory(engine), SqlUnitOfWorkFactory(engine)
+    answers: list[bool] = []
+    if engine.dialect.name == "sqlite":  # write transactions take turns on the lock anyway
+        with first_node(write=True) as uow:
+            assert uow.settings.maintenance_turn()
+        return
+    with first_node(write=True) as uow:
+        assert uow.settings.maintenance_turn()
+
+        def other() -> None:  # another thread: its own connection, as another node's
+            with second_node(write=True) as theirs:
+                answers.append(theirs.settings.maintenance_turn())
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        assert answers == [False]  # told no at once, not made to wait
+        uow.commit()
+    with second_node(write=True) as uow:
+        assert uow.settings.maintenance_turn()  # free again once the first ended
+
+
+def test_a_connection_ended_by_the_database_is_lost_and_the_next_one_works(
+    engine: sa.Engine,
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to end a connection: the PostgreSQL pass runs it")
+    factory = SqlUnitOfWorkFactory(engine)
+    with factory(write=False) as uow:
+        pid = uow._connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with engine.connect() as admin:
+        admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    attempts: list[int] = []
+
+    def read_clock() -> object:
+        attempts.append(1)
+        with factory(write=False) as uow:
+            return uow.settings.load()
+
+    with pytest.raises(ConnectionLost):
+        read_clock()
+    assert retried(read_clock) is not None
+    assert len(attempts) == 2  # the lost one, then one on a new connection
