@@ -15,6 +15,8 @@ from typing import Any
 
 from .fixtures import BENCH_CONFIG, BENCH_QUOTA, Fixture, prepare_instance, prepare_numbers
 from .moto import run_moto_comparison
+from .postgres import NAME as POSTGRES_SCENARIO
+from .postgres import run_claim_release_postgresql
 from .processes import ServerProcess, connect_numbers_argv, free_port, trivial_argv
 from .report import ScenarioResult, as_json, brief, machine_info, render_table, write_results
 from .scale import run_scale
@@ -143,14 +145,18 @@ def _run(args: argparse.Namespace, tmp: Path, stack: contextlib.ExitStack) -> di
     results: list[ScenarioResult] = []
     for name in args.scenario_list:
         print(f"running {name} ...", flush=True)
-        if name == "trivial":
-            result = run_wrk_scenario(name, trivial, fixture, wrk, settings, "trivial")
-        elif setup_error:
+        if name == POSTGRES_SCENARIO:
+            result = run_claim_release_postgresql(settings, tmp, stack)
+        elif name != "trivial" and setup_error:
             result = ScenarioResult(name=name, target=label, error=setup_error)
-        elif name == "claim_release":
-            result = run_churn_scenario(name, server, fixture, settings, label)
         else:
-            result = run_wrk_scenario(name, server, fixture, wrk, settings, label)
+            target = trivial if name == "trivial" else server
+            label_of = "trivial" if name == "trivial" else label
+            result = (
+                run_churn_scenario(name, server, fixture, settings, label)
+                if name == "claim_release"
+                else run_wrk_scenario(name, target, fixture, wrk, settings, label_of)
+            )
         if wrk_error and result.error == "RuntimeError: wrk is not available":
             result.error = wrk_error
         results.append(result)

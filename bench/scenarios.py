@@ -22,7 +22,7 @@ WRK_SCENARIOS = (
     "list_phone_numbers_v2",
     "search_available",
 )
-ALL = (*WRK_SCENARIOS, "claim_release")
+ALL = (*WRK_SCENARIOS, "claim_release", "claim_release_postgresql")
 NEEDS_NUMBERS = {"describe_phone_number", "list_phone_numbers_v2"}
 _PLACEHOLDER_IDS = ["6f0c5a8e-0000-4000-8000-000000000000"]
 

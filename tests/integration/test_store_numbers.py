@@ -78,6 +78,20 @@ def test_a_number_is_found_by_id_and_by_e164(uow: SqlUnitOfWorkFactory) -> None:
         assert work.numbers.among(["+12065550100", "+12065550101"]) == [number]
 
 
+@pytest.mark.parametrize("write", [False, True])
+def test_a_number_is_read_with_its_tags_in_one_go(uow: SqlUnitOfWorkFactory, write: bool) -> None:
+    tagged, bare = claim("+12065550100"), claim("+12065550101")
+    store(uow, tagged, bare)
+    with uow(write=True) as work:
+        work.tags.put(tagged.arn, {"b": "2", "a": "1"})
+        work.tags.put(f"{tagged.arn}x", {"other": "resource"})
+        work.commit()
+    with uow(write=write) as work:
+        assert work.numbers.get_with_tags(tagged.id) == (tagged, {"a": "1", "b": "2"})
+        assert work.numbers.get_with_tags(bare.id) == (bare, {})
+        assert work.numbers.get_with_tags("no-such-id") is None
+
+
 def test_save_and_remove_change_the_stored_number(uow: SqlUnitOfWorkFactory) -> None:
     number = claim("+12065550100")
     store(uow, number)
@@ -230,6 +244,22 @@ def test_quota_lock_creates_the_row_and_counts_claims(uow: SqlUnitOfWorkFactory)
         assert work.quotas.claims_made(ACCOUNT, REGION) == 2
         assert work.quotas.phone_numbers_per_instance(ACCOUNT, "us-west-2") == 5
         assert work.quotas.claims_made(OTHER, REGION) == 0
+
+
+def test_a_locked_quota_row_is_read_once_and_follows_its_own_changes(
+    uow: SqlUnitOfWorkFactory,
+) -> None:
+    with uow(write=True) as work:
+        assert work.quotas.lock(ACCOUNT, REGION) == 0
+        work.quotas.count_claim(ACCOUNT, REGION)
+        assert work.quotas.lock(ACCOUNT, REGION) == 1
+        work.quotas.set_phone_numbers_per_instance(ACCOUNT, REGION, 42)
+        assert work.quotas.phone_numbers_per_instance(ACCOUNT, REGION) == 42
+        assert work.quotas.lock(ACCOUNT, REGION) == 1
+        work.commit()
+    with uow(write=True) as work:
+        assert work.quotas.lock(ACCOUNT, REGION) == 1
+        assert work.quotas.phone_numbers_per_instance(ACCOUNT, REGION) == 42
 
 
 def test_set_quota_creates_the_row_when_missing(uow: SqlUnitOfWorkFactory) -> None:

@@ -183,3 +183,39 @@ def test_a_front_door_error_uses_a_lower_case_message_key() -> None:
         "Code": "UnrecognizedClientException",
         "Message": "bad key",
     }
+
+
+def json_module_writes(document: Any) -> bytes:
+    """What the serializer wrote before it used orjson: the reference bytes."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(alphabet=st.characters(codec="utf-8"))
+    | st.sampled_from([1e-05, 1e16, 2.5e-7, 0.0001, -0.0, 1733000000.123, "\u2028\x00\x7f\x1f"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(document=st.dictionaries(st.text(), JSON_VALUES, max_size=5))
+def test_the_body_bytes_are_those_the_json_module_writes(document: dict[str, Any]) -> None:
+    response = error_response("InvalidParameterException", 400, document, REQUEST_ID)
+    assert response.body == json_module_writes(document)
+
+
+@pytest.mark.parametrize("name", OPERATIONS)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_success_bodies_are_the_bytes_the_json_module_writes(
+    name: str, data: st.DataObject
+) -> None:
+    shape = operation(name).output_shape
+    result = data.draw(values(shape))
+    body = success_response(operation(name), result, REQUEST_ID).body
+    assert body == json_module_writes(json.loads(body))

@@ -54,27 +54,53 @@ def parse_params(op: OperationModel, request: RawRequest) -> dict[str, Any]:
 
 
 def _parse(op: OperationModel, request: RawRequest) -> dict[str, Any]:
-    shape = op.input_shape
-    if shape is None:
+    plan = _plan(op)
+    if plan is None:
         return {}
     params: dict[str, Any] = {}
-    query = _query(request.raw_query)
-    bound = _bound_query_keys(shape)
-    body_members = False
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        wire = member.serialization.get("name", name)
+    query = _query(request.raw_query) if request.raw_query else []
+    for name, location, wire, member in plan.located:
         if location == "uri":
             _put(params, name, _label(member, request.labels.get(wire)))
         elif location == "querystring":
-            _put(params, name, _query_value(member, wire, query, bound))
-        elif location == "header":
-            _put(params, name, _text_value(member, request.headers.get(wire.lower())))
+            _put(params, name, _query_value(member, wire, query, plan.bound))
         else:
-            body_members = True
-    if body_members:
-        params.update(_body(shape, request.body))
+            _put(params, name, _text_value(member, request.headers.get(wire.lower())))
+    if plan.body_members:
+        params.update(_body(plan.body_members, request.body))
     return params
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Where each member of an input shape is read from, worked out once per operation."""
+
+    located: tuple[tuple[str, str, str, Shape], ...]  # (name, location, wire name, shape)
+    bound: set[str]  # query keys of named members
+    body_members: dict[str, str]  # wire name -> member name, for the JSON body
+
+
+_plans: dict[str, _Plan | None] = {}
+
+
+def _plan(op: OperationModel) -> _Plan | None:
+    if op.name not in _plans:
+        shape = op.input_shape
+        _plans[op.name] = None if shape is None else _plan_of(shape)
+    return _plans[op.name]
+
+
+def _plan_of(shape: Shape) -> _Plan:
+    located = []
+    body_members: dict[str, str] = {}
+    for name, member in shape.members.items():
+        location = member.serialization.get("location")
+        wire = member.serialization.get("name", name)
+        if location in ("uri", "querystring", "header"):
+            located.append((name, location, wire, member))
+        elif location is None:
+            body_members[wire] = name
+    return _Plan(tuple(located), _bound_query_keys(shape), body_members)
 
 
 def _query(raw_query: str) -> list[tuple[str, str]]:
@@ -164,7 +190,8 @@ def _to_epoch(value: str) -> float | str:
     return moment.timestamp()
 
 
-def _body(shape: Shape, body: bytes) -> dict[str, Any]:
+def _body(by_wire: dict[str, str], body: bytes) -> dict[str, Any]:
+    """The body members (``by_wire``: wire name -> member name) from the JSON body."""
     if not body.strip():
         return {}
     try:
@@ -175,9 +202,4 @@ def _body(shape: Shape, body: bytes) -> dict[str, Any]:
         raise ParseError("The request body is nested too deeply") from None
     if not isinstance(document, dict):
         raise ParseError("The request body must be a JSON object")
-    by_wire = {
-        m.serialization.get("name", name): name
-        for name, m in shape.members.items()
-        if m.serialization.get("location") is None
-    }
     return {by_wire[key]: value for key, value in document.items() if key in by_wire}

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
+import orjson
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 __all__ = ["Response", "error_response", "success_response"]
@@ -41,7 +44,8 @@ def success_response(
     shape = op.output_shape
     if shape is None:
         return Response(200, b"", _headers(request_id))
-    return Response(200, _dumps(_structure(shape, result or {})), _headers(request_id))
+    document = _structure(shape, result or {})
+    return Response(200, _dumps(document, _may_hold_floats(shape)), _headers(request_id))
 
 
 def error_response(code: str, status: int, body: dict[str, Any], request_id: str) -> Response:
@@ -54,9 +58,23 @@ def _headers(request_id: str) -> list[tuple[str, str]]:
     return [("Content-Type", JSON), ("x-amzn-RequestId", request_id)]
 
 
-def _dumps(document: dict[str, Any]) -> bytes:
-    """UTF-8 JSON; text that UTF-8 cannot hold (a lone surrogate) is written as a JSON
-    escape instead, so that writing an answer never fails, whatever a message echoes."""
+def _dumps(document: dict[str, Any], floats: bool = True) -> bytes:
+    """Compact UTF-8 JSON, byte for byte what ``json.dumps(separators=(",", ":"),
+    ensure_ascii=False).encode()`` writes, by orjson where the two agree.
+
+    They differ only on floats written with an exponent (``1e-05`` and ``0.00001``),
+    non-finite floats, integers beyond 64 bits, non-text keys and lone surrogates;
+    a document holding any of those is written by ``json`` as before. ``floats``
+    False: the document's shape has no float member (timestamps are written as
+    integers or with three decimals, never with an exponent). Text that UTF-8 cannot
+    hold (a lone surrogate) is written as a JSON escape instead, so that writing an
+    answer never fails, whatever a message echoes.
+    """
+    try:
+        if not (floats and _has_unusual_float(document)):
+            return orjson.dumps(document)
+    except (orjson.JSONEncodeError, RecursionError):
+        pass
     text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
     try:
         return text.encode()
@@ -64,52 +82,129 @@ def _dumps(document: dict[str, Any]) -> bytes:
         return json.dumps(document, separators=(",", ":")).encode()
 
 
-def _value(shape: Shape, value: Any) -> Any:
-    kind = shape.type_name
-    if kind == "structure":
-        return _structure(shape, value)
-    if kind == "list":
-        assert isinstance(shape, ListShape)
-        return [_value(shape.member, item) for item in value]
-    if kind == "map":
-        assert isinstance(shape, MapShape)
-        return {key: _value(shape.value, item) for key, item in value.items()}
-    if kind == "timestamp":
-        return _epoch(value)
-    if kind == "blob":
-        return base64.b64encode(value).decode() if isinstance(value, bytes) else value
-    return value
+def _has_unusual_float(value: Any) -> bool:
+    if type(value) is dict:
+        return any(_has_unusual_float(item) for item in value.values())
+    if type(value) is list:
+        return any(_has_unusual_float(item) for item in value)
+    if isinstance(value, float):
+        return value != 0.0 and not _SAME_FLOATS[0] <= abs(value) < _SAME_FLOATS[1]
+    return False
 
 
-_SCALARS = frozenset({"string", "integer", "long", "float", "double", "boolean"})
-_Plan = tuple[tuple[str, str, Shape | None], ...]
-_plans: dict[str, _Plan] = {}
+# Floats both write alike: Python's repr uses an exponent outside this range.
+_SAME_FLOATS = (1e-4, 1e16)
 
-
-def _plan(shape: StructureShape) -> _Plan:
-    """(member, wire name, shape or None for a scalar written as is), once per shape."""
-    found = _plans.get(shape.name)
-    if found is None:
-        found = tuple(
-            (
-                name,
-                member.serialization.get("name", name),
-                None if member.type_name in _SCALARS else member,
-            )
-            for name, member in shape.members.items()
-        )
-        _plans[shape.name] = found
-    return found
+Writer = Callable[[Any], Any]
+_SCALARS = frozenset({"string", "integer", "long", "boolean", "float", "double"})
+_writers: dict[str, Writer] = {}
 
 
 def _structure(shape: Shape, value: dict[str, Any]) -> dict[str, Any]:
-    assert isinstance(shape, StructureShape)
-    out: dict[str, Any] = {}
-    for name, wire, member in _plan(shape):
-        item = value.get(name)
-        if item is not None:
-            out[wire] = item if member is None else _value(member, item)
-    return out
+    writer: dict[str, Any] = _writer(shape)(value)
+    return writer
+
+
+def _writer(shape: Shape) -> Writer:
+    """The function that writes a value of ``shape`` for the wire, built once per shape."""
+    found = _writers.get(shape.name)
+    if found is None:
+        found = _writers[shape.name] = _build(shape)
+    return found
+
+
+def _build(shape: Shape) -> Writer:
+    kind = shape.type_name
+    if kind == "structure":
+        assert isinstance(shape, StructureShape)
+        return _structure_writer(shape)
+    if kind == "list":
+        assert isinstance(shape, ListShape)
+        return _list_writer(shape.member)
+    if kind == "map":
+        assert isinstance(shape, MapShape)
+        return _map_writer(shape.value)
+    if kind == "timestamp":
+        return _epoch
+    if kind == "blob":
+        return _blob
+    return _as_is
+
+
+def _structure_writer(shape: StructureShape) -> Writer:
+    """A function written for this shape: one ``get`` and test per member, in order.
+
+    Member names and wire names come from the botocore model and are written into
+    the source as string literals (``repr``); a member that is not a scalar calls
+    the writer of its own shape, looked up when first needed (shapes may recurse).
+    """
+    lines = ["def write(value):", "    out = {}", "    get = value.get"]
+    members: list[Shape] = []
+    for name, member in shape.members.items():
+        wire = member.serialization.get("name", name)
+        lines.append(f"    item = get({name!r})")
+        lines.append("    if item is not None:")
+        if member.type_name in _SCALARS:
+            lines.append(f"        out[{wire!r}] = item")
+        else:
+            lines.append(f"        out[{wire!r}] = writer(members[{len(members)}])(item)")
+            members.append(member)
+    lines.append("    return out")
+    namespace: dict[str, Any] = {"writer": _writer, "members": tuple(members)}
+    exec("\n".join(lines), namespace)  # the source is built above from the model
+    write: Writer = namespace["write"]
+    return write
+
+
+def _list_writer(member: Shape) -> Writer:
+    if member.type_name in _SCALARS:
+        return list
+
+    def write(value: list[Any]) -> list[Any]:
+        each = _writer(member)
+        return [each(item) for item in value]
+
+    return write
+
+
+def _map_writer(member: Shape) -> Writer:
+    if member.type_name in _SCALARS:
+        return dict
+
+    def write(value: dict[str, Any]) -> dict[str, Any]:
+        each = _writer(member)
+        return {key: each(item) for key, item in value.items()}
+
+    return write
+
+
+@cache
+def _may_hold_floats(shape: Shape) -> bool:
+    return _reaches_float(shape, set())
+
+
+def _reaches_float(shape: Shape, seen: set[str]) -> bool:
+    if shape.name in seen:
+        return False
+    seen.add(shape.name)
+    kind = shape.type_name
+    if kind in ("float", "double"):
+        return True
+    if isinstance(shape, StructureShape):
+        return any(_reaches_float(member, seen) for member in shape.members.values())
+    if isinstance(shape, ListShape):
+        return _reaches_float(shape.member, seen)
+    if isinstance(shape, MapShape):
+        return _reaches_float(shape.value, seen)
+    return False
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _blob(value: Any) -> Any:
+    return base64.b64encode(value).decode() if isinstance(value, bytes) else value
 
 
 def _epoch(value: Any) -> float | int:

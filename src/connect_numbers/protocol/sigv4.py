@@ -110,7 +110,7 @@ class SecretLookup(Protocol):
     def __call__(self, access_key_id: str, /) -> str | None: ...
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Claim:
     """What a request claims about its signature, before anything is trusted."""
 
@@ -226,6 +226,20 @@ def _read_claim(request: IncomingRequest) -> _Claim:
 
 
 def _claim_from_header(request: IncomingRequest, authorization: str) -> _Claim:
+    headers = request.headers
+    usual = _USUAL_AUTHORIZATION.fullmatch(authorization)
+    if usual is not None and headers.get("x-amz-date"):
+        credential, signed_headers, signature = usual.groups()
+        return _Claim(
+            credential,
+            _signed_header_names(signed_headers),
+            signature,
+            _amz_timestamp(headers["x-amz-date"]),
+            "X-Amz-Date",
+            None,
+            "x-amz-security-token" in headers,
+            request.raw_query,
+        )
     algorithm, _, rest = authorization.strip().partition(" ")
     params = _authorization_params(rest, authorization)
     problems = [
@@ -254,6 +268,11 @@ def _claim_from_header(request: IncomingRequest, authorization: str) -> _Claim:
 
 
 _SEPARATORS = re.compile(r"[,\s]+")
+# What every SDK sends; anything else is read by the general parser below, which
+# gives the same claim for this form.
+_USUAL_AUTHORIZATION = re.compile(
+    r"AWS4-HMAC-SHA256 Credential=([^,\s=]+), SignedHeaders=([^,\s=]+), Signature=([^,\s=]+)"
+)
 
 
 def _authorization_params(rest: str, authorization: str) -> dict[str, str]:
@@ -303,6 +322,7 @@ def _signed_header_names(value: str) -> tuple[str, ...]:
     return tuple(sorted({name.strip().lower() for name in value.split(";")}))
 
 
+@lru_cache(maxsize=256)
 def _parse_credential(credential: str) -> _Scope:
     parts = credential.split("/")
     if len(parts) != 5:
@@ -377,7 +397,7 @@ def _check_signature(request: IncomingRequest, claim: _Claim, scope: _Scope, sec
     canonical = canonical_request(signed_request, claim.signed_headers)
     to_sign = string_to_sign(claim.timestamp, scope.credential_scope(), canonical)
     key = signing_key(secret, scope.date, scope.region, scope.service)
-    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    expected = hmac.digest(key, to_sign.encode(), "sha256").hex()
     if not hmac.compare_digest(expected.encode(), _utf8(claim.signature)):
         logger.debug(
             "SigV4 mismatch for %s; canonical request:\n%s", scope.access_key_id, canonical
@@ -393,7 +413,8 @@ def canonical_request(request: IncomingRequest, signed_headers: Sequence[str]) -
     SHA-256 of the body actually received, never a declared hash: a declared
     hash that does not match the body then fails as a signature mismatch.
     """
-    names = sorted(signed_headers)
+    names = signed_headers if isinstance(signed_headers, tuple) else tuple(signed_headers)
+    names = _sorted_names(names)
     return "\n".join(
         [
             request.method.upper(),
@@ -404,6 +425,11 @@ def canonical_request(request: IncomingRequest, signed_headers: Sequence[str]) -
             _payload_hash(request, names),
         ]
     )
+
+
+@lru_cache(maxsize=256)
+def _sorted_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(names))
 
 
 def string_to_sign(timestamp: str, credential_scope: str, canonical: str) -> str:
@@ -422,9 +448,10 @@ def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
 
 
 def _hmac(key: bytes, message: str) -> bytes:
-    return hmac.new(key, message.encode(), hashlib.sha256).digest()
+    return hmac.digest(key, message.encode(), "sha256")
 
 
+@lru_cache(maxsize=4096)
 def _canonical_uri(raw_path: str) -> str:
     path = _remove_dot_segments(raw_path) if raw_path else "/"
     return quote(_utf8(path), safe="/~")

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
 from ..domain.clock import now as clock_now
@@ -21,6 +21,7 @@ __all__ = [
     "Caller",
     "Services",
     "Tx",
+    "as_document",
     "idempotent",
     "parameters_of",
     "retried",
@@ -73,7 +74,44 @@ def transaction(services: Services, *, write: bool) -> Iterator[Tx]:
 
 def parameters_of(command: Any) -> dict[str, Any]:
     """A command's parameters as an idempotency fingerprint sees them: all but the token."""
-    return {k: v for k, v in asdict(command).items() if k != "client_token"}
+    return {k: v for k, v in as_document(command).items() if k != "client_token"}
+
+
+def as_document(value: Any) -> Any:
+    """What ``dataclasses.asdict`` gives for a dataclass of plain values (text, numbers,
+    ``None``, lists, tuples and dicts of them, other dataclasses), for less: the field
+    names are looked up once per class and immutable values are not copied."""
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {
+            name: v if isinstance(v := getattr(value, name), _IMMUTABLE) else as_document(v)
+            for name in names
+        }
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if isinstance(value, list):
+        return [as_document(item) for item in value]
+    if isinstance(value, dict):
+        return {as_document(k): as_document(v) for k, v in value.items()}
+    if type(value) is tuple:
+        return tuple(as_document(item) for item in value)
+    return asdict_leaf(value)
+
+
+def asdict_leaf(value: Any) -> Any:
+    """Anything else, as ``asdict`` treats it (a deep copy; a named tuple field by field)."""
+    return asdict(_Leaf(value))["value"]
+
+
+@dataclass(slots=True)
+class _Leaf:
+    value: Any
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_IMMUTABLE = (str, int, float, bool, type(None))
 
 
 def idempotent(
@@ -99,7 +137,7 @@ def idempotent(
     if record is not None:  # expired: it acts as unknown, and makes way for this one
         tx.uow.idempotency.forget(record)
     result = run()
-    document = asdict(result)  # type: ignore[call-overload]
+    document = as_document(result)
     tx.uow.idempotency.put(
         IdempotencyRecord(
             caller.account_id, caller.region, operation, token, digest, document, tx.now

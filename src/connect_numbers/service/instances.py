@@ -91,15 +91,23 @@ class InstanceDescription:
 
 def describe_instance(services: Services, caller: Caller, instance_id: str) -> InstanceDescription:
     """The instance, its status now, its tags and, if it is replicated, the replication."""
+    tags: dict[str, str] = {}
+
+    def with_tags(account_id: str, region: str, instance_id: str) -> Instance | None:
+        found = tx.uow.instances.get_with_tags(account_id, region, instance_id)
+        if found is None:
+            return None
+        tags.update(found[1])
+        return found[0]
+
     with transaction(services, write=False) as tx:
-        instance = find_instance(tx, caller, instance_id)
+        instance = find_instance(tx, caller, instance_id, with_tags)
         replica = tx.uow.replicas.of(instance.id)
         replication = (
             replication_of(instance.source_region or instance.region, replica, tx.now)
             if replica is not None
             else None
         )
-        tags = tx.uow.tags.get(instance.arn)
         return InstanceDescription(instance, instance.status(tx.now), tags, replication)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..domain import events
@@ -24,7 +25,7 @@ from ..domain.phone_numbers import (
     target_limit_failure,
 )
 from ..domain.traffic import paired_region
-from .context import Caller, Services, Tx, parameters_of, run_once, transaction
+from .context import Caller, Services, Tx, as_document, parameters_of, run_once, transaction
 from .inventory import classify_claimable
 from .targets import TDG_KIND, Target, resolve_target
 
@@ -214,23 +215,32 @@ def record(tx: Tx, caller: Caller, kind: str, number: PhoneNumber, detail: dict[
     )
 
 
-def find_number(tx: Tx, caller: Caller, id_or_arn: str, *, any_region: bool = False) -> PhoneNumber:
+def find_number(
+    tx: Tx,
+    caller: Caller,
+    id_or_arn: str,
+    *,
+    any_region: bool = False,
+    lookup: Callable[[str], PhoneNumber | None] | None = None,
+) -> PhoneNumber:
     """The caller's number by id (in the caller's region) or by ARN; NotFound otherwise.
 
     With ``any_region`` an ARN may name a number of another region: the caller
     then decides what that means (release elsewhere is InvalidParameter).
+    ``lookup`` reads a number by id (default: ``tx.uow.numbers.get``).
     """
+    get = lookup or tx.uow.numbers.get
     missing = NotFound(f"Phone number not found: {id_or_arn}")
     by_arn = id_or_arn.startswith("arn:")
     if by_arn:
         parsed = parse_arn(id_or_arn)
         if parsed is None or parsed.kind != "phone-number":
             raise missing
-        number = tx.uow.numbers.get(parsed.resource_id)
+        number = get(parsed.resource_id)
         if number is None or number.arn != id_or_arn:
             raise missing
     else:
-        number = tx.uow.numbers.get(id_or_arn)
+        number = get(id_or_arn)
     if number is None or number.account_id != caller.account_id or number.expired(tx.now):
         raise missing
     if number.region != caller.region and not (by_arn and any_region):
@@ -238,13 +248,18 @@ def find_number(tx: Tx, caller: Caller, id_or_arn: str, *, any_region: bool = Fa
     return number
 
 
-def find_visible_number(tx: Tx, caller: Caller, id_or_arn: str) -> PhoneNumber:
+def find_visible_number(
+    tx: Tx,
+    caller: Caller,
+    id_or_arn: str,
+    lookup: Callable[[str], PhoneNumber | None] | None = None,
+) -> PhoneNumber:
     """The number as DescribePhoneNumber and flow association see it from the caller's region.
 
     A number claimed to a traffic distribution group is seen from both of the
     group's regions: in its home region by id or ARN, in the other only by ARN.
     """
-    number = find_number(tx, caller, id_or_arn, any_region=True)
+    number = find_number(tx, caller, id_or_arn, any_region=True, lookup=lookup)
     if number.region != caller.region and not _on_tdg_spanning(number, caller.region):
         raise NotFound(f"Phone number not found: {id_or_arn}")
     return number
@@ -267,10 +282,19 @@ def describe_phone_number(
     services: Services, caller: Caller, id_or_arn: str
 ) -> tuple[PhoneNumber, str, str | None, dict[str, str]]:
     """The number, its status and status message now, and its tags."""
+    tags: dict[str, str] = {}
+
+    def with_tags(number_id: str) -> PhoneNumber | None:  # the number and its tags at once
+        found = tx.uow.numbers.get_with_tags(number_id)
+        if found is None:
+            return None
+        tags.update(found[1])
+        return found[0]
+
     with transaction(services, write=False) as tx:
-        number = find_visible_number(tx, caller, id_or_arn)
+        number = find_visible_number(tx, caller, id_or_arn, with_tags)
         status = number.status(tx.now)
-        return number, status, number.status_message(tx.now), tx.uow.tags.get(number.arn)
+        return number, status, number.status_message(tx.now), tags
 
 
 def list_phone_numbers(
@@ -422,7 +446,7 @@ def release_number(tx: Tx, caller: Caller, number: PhoneNumber, *, force: bool =
     # churn quota like any release, but does not cool
     imported = number.source_arn is not None
     cooldown_until = tx.now if imported else tx.now + tx.config.cooldown_seconds
-    snapshot = {**asdict(number), "tags": tags}
+    snapshot = {**as_document(number), "tags": tags}
     tx.uow.releases.add(
         Release(
             number.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..domain.arns import parse_arn
@@ -71,14 +72,23 @@ def _tdg_target(tx: Tx, caller: Caller, arn: str, home_only: bool) -> Target:
     return Target(tdg.arn, tdg.instance_id, tdg.region)
 
 
-def find_instance(tx: Tx, caller: Caller, instance_id_or_arn: str) -> Instance:
-    """The caller's instance in the caller's region, by id or ARN; NotFound otherwise."""
+def find_instance(
+    tx: Tx,
+    caller: Caller,
+    instance_id_or_arn: str,
+    lookup: Callable[[str, str, str], Instance | None] | None = None,
+) -> Instance:
+    """The caller's instance in the caller's region, by id or ARN; NotFound otherwise.
+
+    ``lookup`` reads an instance by account, region and id (default:
+    ``tx.uow.instances.get``).
+    """
     instance_id = instance_id_or_arn
     if instance_id_or_arn.startswith("arn:"):
         instance_id = instance_id_or_arn.rsplit("/", 1)[-1]
         if not instance_id_or_arn.endswith(f":instance/{instance_id}"):
             raise NotFound(f"Instance not found: {instance_id_or_arn}")
-    instance = tx.uow.instances.get(caller.account_id, caller.region, instance_id)
+    instance = (lookup or tx.uow.instances.get)(caller.account_id, caller.region, instance_id)
     if instance is None or (
         instance_id_or_arn.startswith("arn:") and instance.arn != instance_id_or_arn
     ):

@@ -15,7 +15,7 @@ from ..domain.cooldown import Release
 from ..domain.events import Event
 from ..domain.phone_numbers import CLAIM, IMPORT, NumberFilter, PhoneNumber
 from ._fast import FastQuery, FastStatement, insert_all
-from .tables import events, inventory, phone_numbers, quotas, releases
+from .tables import events, inventory, phone_numbers, quotas, releases, tags
 
 __all__ = [
     "SqlEventRepository",
@@ -43,6 +43,14 @@ def _number_from(row: dict[str, Any]) -> PhoneNumber:
 
 
 _BY_ID = FastQuery(sa.select(phone_numbers).where(phone_numbers.c.id == sa.bindparam("id")))
+_BY_ID_WITH_TAGS = FastQuery(
+    sa.select(phone_numbers, tags.c.key, tags.c.value)
+    .select_from(phone_numbers.outerjoin(tags, tags.c.resource_arn == phone_numbers.c.arn))
+    .where(phone_numbers.c.id == sa.bindparam("id"))
+)
+_TAGS_OF = FastQuery(
+    sa.select(tags.c.key, tags.c.value).where(tags.c.resource_arn == sa.bindparam("arn"))
+)
 _BY_E164 = FastQuery(sa.select(phone_numbers).where(phone_numbers.c.e164 == sa.bindparam("e164")))
 
 
@@ -97,6 +105,15 @@ class SqlPhoneNumberRepository:
     def get(self, number_id: str) -> PhoneNumber | None:
         row = _BY_ID.first(self._db, id=number_id)
         return _number_from(row) if row is not None else None
+
+    def get_with_tags(self, number_id: str) -> tuple[PhoneNumber, dict[str, str]] | None:
+        """The number and the tags of its ARN, in one query."""
+        rows = _BY_ID_WITH_TAGS.tuples(self._db, id=number_id)
+        if not rows:
+            return None
+        width = len(_COLUMNS)
+        number = PhoneNumber(**dict(zip(_COLUMNS, rows[0][:width], strict=True)))
+        return number, {row[width]: row[width + 1] for row in rows if row[width] is not None}
 
     def by_e164(self, e164: str) -> PhoneNumber | None:
         row = _BY_E164.first(self._db, e164=e164)
@@ -198,6 +215,12 @@ class SqlLockedPhoneNumberRepository(SqlPhoneNumberRepository):
     def by_e164(self, e164: str) -> PhoneNumber | None:
         found = _LOCK_BY_E164.rows(self._db, e164=e164)
         return _number_from(found[0]) if found else None
+
+    def get_with_tags(self, number_id: str) -> tuple[PhoneNumber, dict[str, str]] | None:
+        number = self.get(number_id)  # the number locked; its tags read after
+        if number is None:
+            return None
+        return number, {row["key"]: row["value"] for row in _TAGS_OF.rows(self._db, arn=number.arn)}
 
     def on_target(self, target_arn: str) -> list[PhoneNumber]:
         return [_number_from(row) for row in _LOCK_ON_TARGET.rows(self._db, target_arn=target_arn)]
@@ -433,16 +456,23 @@ class SqlEventRepository:
 
 
 class SqlQuotaRepository:
+    """Quota rows. A row locked in this transaction is read once: nothing else can
+    change it until the transaction ends, and this repository sees its own changes."""
+
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
+        self._locked: dict[tuple[str, str], dict[str, Any]] = {}
 
     def phone_numbers_per_instance(self, account_id: str, region: str) -> int:
-        row = _QUOTA.first(self._db, account_id=account_id, region=region)
+        row = self._locked.get((account_id, region))
+        if row is None:
+            row = _QUOTA.first(self._db, account_id=account_id, region=region)
         if row is None:
             return DEFAULT_PHONE_NUMBERS_PER_INSTANCE
         return int(row["phone_numbers_per_instance"])
 
     def set_phone_numbers_per_instance(self, account_id: str, region: str, value: int) -> None:
+        self._locked.pop((account_id, region), None)
         self._ensure(account_id, region)
         self._db.execute(
             sa.update(quotas)
@@ -452,15 +482,21 @@ class SqlQuotaRepository:
 
     def lock(self, account_id: str, region: str) -> int:
         """Serialize quota decisions of one account and region; returns claims made so far."""
-        row = _LOCK_QUOTA.first(self._db, account_id=account_id, region=region)
+        row = self._locked.get((account_id, region))
         if row is None:
-            self._ensure(account_id, region)
             row = _LOCK_QUOTA.first(self._db, account_id=account_id, region=region)
-        assert row is not None
+            if row is None:
+                self._ensure(account_id, region)
+                row = _LOCK_QUOTA.first(self._db, account_id=account_id, region=region)
+            assert row is not None
+            self._locked[(account_id, region)] = row
         return int(row["claims_made"])
 
     def count_claim(self, account_id: str, region: str) -> None:
         _COUNT_CLAIM.run(self._db, account_id=account_id, region=region)
+        row = self._locked.get((account_id, region))
+        if row is not None:
+            row["claims_made"] += 1
 
     def claims_made(self, account_id: str, region: str) -> int:
         row = _QUOTA.first(self._db, account_id=account_id, region=region)

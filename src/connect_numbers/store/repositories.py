@@ -14,7 +14,7 @@ from ..domain.clock import ClockState
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
-from ._fast import FastQuery, FastStatement, insert_all
+from ._fast import FastQuery, FastStatement, dbapi_connection, insert_all
 from .faults import bump_version
 from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
@@ -26,14 +26,36 @@ __all__ = [
     "SqlInstanceRepository",
     "SqlSettingsRepository",
     "SqlTagRepository",
+    "settings_written",
 ]
 
 
 class SqlSettingsRepository:
+    """The settings row (clock and configuration).
+
+    On SQLite each connection keeps the last one it read and reads it again only
+    when the database changed since (``PRAGMA data_version``: a change committed by
+    any other connection) or this process wrote the row (:func:`settings_written`;
+    SQLite's counter does not move for a connection's own commits).
+    """
+
     def __init__(self, connection: sa.Connection) -> None:
         self._db = connection
+        self.changed = False  # this transaction wrote the row: forget it again at its end
 
     def load(self) -> tuple[ClockState, Config]:
+        if self._db.dialect.name != "sqlite":
+            return self._read()
+        version = (dbapi_connection(self._db).execute(_DATA_VERSION).fetchone()[0], _written[0])
+        cache = self._db.info
+        cached = cache.get(_CACHE_KEY)
+        if cached is not None and cached[0] == version:
+            return cached[1]  # type: ignore[no-any-return]
+        loaded = self._read()
+        cache[_CACHE_KEY] = (version, loaded)
+        return loaded
+
+    def _read(self) -> tuple[ClockState, Config]:
         row = _SETTINGS.first(self._db)
         if row is None:
             return ClockState(), Config()
@@ -62,6 +84,8 @@ class SqlSettingsRepository:
         return bool(taken.scalar())
 
     def _upsert(self, **values: Any) -> None:
+        settings_written()
+        self.changed = True
         done = self._db.execute(sa.update(settings).where(settings.c.id == 1).values(**values))
         if done.rowcount == 0:
             row: dict[str, Any] = {"id": 1, "clock_offset": 0.0, "clock_frozen_at": None}
@@ -70,6 +94,16 @@ class SqlSettingsRepository:
 
 
 _SETTINGS = FastQuery(sa.select(settings).where(settings.c.id == 1))
+_DATA_VERSION = "PRAGMA data_version"
+_CACHE_KEY = "connect_numbers.settings"
+_written = [0]  # how many times this process wrote (or wiped) the settings row
+
+
+def settings_written() -> None:
+    """Every connection's cached settings are stale: this process changed the row."""
+    _written[0] += 1
+
+
 _MAINTENANCE_LOCK = 0x636E6D61696E  # the advisory lock of the background maintenance ("cnmain")
 
 
@@ -100,6 +134,22 @@ class SqlInstanceRepository:
             return _instance(row)
         row = _REPLICA.first(self._db, id=instance_id, account_id=account_id, region=region)
         return _replica_instance(row) if row is not None else None
+
+    def get_with_tags(
+        self, account_id: str, region: str, instance_id: str
+    ) -> tuple[Instance, dict[str, str]] | None:
+        """The instance (or its replica) and the tags of its ARN; an instance created in
+        ``region``, the common case, and its tags in one query."""
+        rows = _INSTANCE_WITH_TAGS.rows(
+            self._db, id=instance_id, account_id=account_id, region=region
+        )
+        if rows:
+            tags = {row["tag_key"]: row["tag_value"] for row in rows if row["tag_key"] is not None}
+            return _instance(rows[0]), tags
+        replica = self.get(account_id, region, instance_id)
+        if replica is None:
+            return None
+        return replica, {row["key"]: row["value"] for row in _TAGS.rows(self._db, arn=replica.arn)}
 
     def alias_taken(self, alias: str) -> bool:
         """Whether an instance or a replica has ``alias``.
@@ -178,6 +228,15 @@ def _instance_row(instance: Instance) -> dict[str, Any]:
 
 _INSTANCE = FastQuery(
     sa.select(instances).where(
+        instances.c.id == sa.bindparam("id"),
+        instances.c.account_id == sa.bindparam("account_id"),
+        instances.c.region == sa.bindparam("region"),
+    )
+)
+_INSTANCE_WITH_TAGS = FastQuery(
+    sa.select(instances, table_tags.c.key.label("tag_key"), table_tags.c.value.label("tag_value"))
+    .select_from(instances.outerjoin(table_tags, table_tags.c.resource_arn == instances.c.arn))
+    .where(
         instances.c.id == sa.bindparam("id"),
         instances.c.account_id == sa.bindparam("account_id"),
         instances.c.region == sa.bindparam("region"),

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..domain.traffic import Distribution, Replica, TrafficDistributionGroup
+from ._fast import FastQuery
 from .tables import instance_replicas as replicas
 from .tables import traffic_distribution_groups as tdgs
 
@@ -34,12 +35,16 @@ class SqlReplicaRepository:
 
     def of(self, instance_id: str) -> Replica | None:
         """The replica of an instance (an instance has at most one)."""
-        query = sa.select(replicas).where(replicas.c.instance_id == instance_id)
-        row = self._db.execute(query).first()
-        return _replica(row._mapping) if row is not None else None
+        row = _REPLICA_OF.first(self._db, instance_id=instance_id)
+        return _replica(row) if row is not None else None
 
     def remove(self, instance_id: str) -> None:
         self._db.execute(sa.delete(replicas).where(replicas.c.instance_id == instance_id))
+
+
+_REPLICA_OF = FastQuery(
+    sa.select(replicas).where(replicas.c.instance_id == sa.bindparam("instance_id")).limit(1)
+)
 
 
 def _replica(row: Any) -> Replica:

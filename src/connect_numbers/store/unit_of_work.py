@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from functools import cached_property
 from types import TracebackType
 from typing import NoReturn
 
@@ -74,6 +75,7 @@ from .repositories import (
     SqlInstanceRepository,
     SqlSettingsRepository,
     SqlTagRepository,
+    settings_written,
 )
 from .tables import metadata, state_version
 from .traffic import SqlReplicaRepository, SqlTdgRepository
@@ -101,36 +103,6 @@ class SqlUnitOfWork:
         except BaseException as error:
             self._factory.release(connection)
             _reraise(error)
-        self.settings = SqlSettingsRepository(connection)
-        self.instances = SqlInstanceRepository(connection)
-        self.tags = SqlTagRepository(connection)
-        self.idempotency = (
-            _LockedIdempotencyRepository(connection)
-            if self._write
-            else SqlIdempotencyRepository(connection)
-        )
-        self.access_keys = SqlAccessKeyRepository(connection)
-        self.accounts = SqlAccountRepository(connection)
-        self.numbers = (
-            SqlLockedPhoneNumberRepository(connection)
-            if self._write
-            else SqlPhoneNumberRepository(connection)
-        )
-        self.releases = SqlReleaseRepository(connection)
-        self.events = SqlEventRepository(connection)
-        self.quotas = SqlQuotaRepository(connection)
-        self.inventory = SqlInventoryRepository(connection)
-        self.replicas = SqlReplicaRepository(connection)
-        self.tdgs = SqlTdgRepository(connection, lock=self._write)
-        self.contact_flows = SqlContactFlowRepository(connection, lock=self._write)
-        self.flow_associations = SqlFlowAssociationRepository(connection)
-        self.source_numbers = SqlSourceNumberRepository(connection)
-        self.instance_attributes = SqlInstanceAttributeRepository(connection)
-        self.data_set_associations = SqlDataSetAssociationRepository(connection)
-        self.faults = SqlFaultRepository(connection)
-        self.throttle = SqlThrottleRepository(connection)
-        self.gauges = SqlGaugeRepository(connection)
-        self.listings = SqlListingRepository(connection)
         return self
 
     def __exit__(
@@ -162,6 +134,101 @@ class SqlUnitOfWork:
             if translated is not error:
                 raise translated from error
 
+    # Each repository is made when the unit of work first uses it: a read touches two
+    # or three of them.
+
+    @cached_property
+    def settings(self) -> SqlSettingsRepository:
+        return SqlSettingsRepository(self._connection)
+
+    @cached_property
+    def instances(self) -> SqlInstanceRepository:
+        return SqlInstanceRepository(self._connection)
+
+    @cached_property
+    def tags(self) -> SqlTagRepository:
+        return SqlTagRepository(self._connection)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotencyRepository:
+        if self._write:
+            return _LockedIdempotencyRepository(self._connection)
+        return SqlIdempotencyRepository(self._connection)
+
+    @cached_property
+    def access_keys(self) -> SqlAccessKeyRepository:
+        return SqlAccessKeyRepository(self._connection)
+
+    @cached_property
+    def accounts(self) -> SqlAccountRepository:
+        return SqlAccountRepository(self._connection)
+
+    @cached_property
+    def numbers(self) -> SqlPhoneNumberRepository:
+        if self._write:
+            return SqlLockedPhoneNumberRepository(self._connection)
+        return SqlPhoneNumberRepository(self._connection)
+
+    @cached_property
+    def releases(self) -> SqlReleaseRepository:
+        return SqlReleaseRepository(self._connection)
+
+    @cached_property
+    def events(self) -> SqlEventRepository:
+        return SqlEventRepository(self._connection)
+
+    @cached_property
+    def quotas(self) -> SqlQuotaRepository:
+        return SqlQuotaRepository(self._connection)
+
+    @cached_property
+    def inventory(self) -> SqlInventoryRepository:
+        return SqlInventoryRepository(self._connection)
+
+    @cached_property
+    def replicas(self) -> SqlReplicaRepository:
+        return SqlReplicaRepository(self._connection)
+
+    @cached_property
+    def tdgs(self) -> SqlTdgRepository:
+        return SqlTdgRepository(self._connection, lock=self._write)
+
+    @cached_property
+    def contact_flows(self) -> SqlContactFlowRepository:
+        return SqlContactFlowRepository(self._connection, lock=self._write)
+
+    @cached_property
+    def flow_associations(self) -> SqlFlowAssociationRepository:
+        return SqlFlowAssociationRepository(self._connection)
+
+    @cached_property
+    def source_numbers(self) -> SqlSourceNumberRepository:
+        return SqlSourceNumberRepository(self._connection)
+
+    @cached_property
+    def instance_attributes(self) -> SqlInstanceAttributeRepository:
+        return SqlInstanceAttributeRepository(self._connection)
+
+    @cached_property
+    def data_set_associations(self) -> SqlDataSetAssociationRepository:
+        return SqlDataSetAssociationRepository(self._connection)
+
+    @cached_property
+    def faults(self) -> SqlFaultRepository:
+        return SqlFaultRepository(self._connection)
+
+    @cached_property
+    def throttle(self) -> SqlThrottleRepository:
+        return SqlThrottleRepository(self._connection)
+
+    @cached_property
+    def gauges(self) -> SqlGaugeRepository:
+        return SqlGaugeRepository(self._connection)
+
+    @cached_property
+    def listings(self) -> SqlListingRepository:
+        return SqlListingRepository(self._connection)
+
     def commit(self) -> None:
         self._committing = True  # from here a lost connection may have committed
         self._end(commit=True)
@@ -176,10 +243,14 @@ class SqlUnitOfWork:
         else:
             on_driver(connection, "COMMIT" if commit else "ROLLBACK")
         self._open = False
+        if "settings" in self.__dict__ and self.settings.changed:  # cached in it: stale
+            settings_written()
 
     def wipe(self) -> None:
         """Delete every row of every table (the schema stays); the state version is
         bumped instead, so that every process drops what it keeps."""
+        settings_written()
+        self.settings.changed = True
         for table in reversed(metadata.sorted_tables):
             if table is not state_version:
                 self._connection.execute(sa.delete(table))

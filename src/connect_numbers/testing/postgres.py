@@ -51,9 +51,11 @@ def find_binaries() -> Path:
 class TemporaryPostgres:
     """``with TemporaryPostgres() as pg: pg.url`` — a fresh database for one test session."""
 
-    def __init__(self, database: str = "connect_numbers") -> None:
+    def __init__(self, database: str = "connect_numbers", *, options: str = "") -> None:
+        """``options``: more ``-c name=value`` settings for the server."""
         self.binaries = find_binaries()
         self.database = database
+        self.options = options
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="connect-numbers-pg-"))
         self.data = self.folder / "data"
@@ -96,8 +98,9 @@ class TemporaryPostgres:
         """Start (or start again) the server of this cluster: same data, same port."""
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} "
-            f"-c unix_socket_directories={self.folder} -c fsync=off -c max_connections=200"
-        )
+            f"-c unix_socket_directories={self.folder} -c fsync=off -c max_connections=200 "
+            f"{self.options}"
+        ).strip()
         self._run(
             "pg_ctl",
             "-D",
