@@ -322,6 +322,36 @@ def _forget_cluster() -> None:
         _CLUSTER.pop().stop()
 
 
+def own_cluster(request: pytest.FixtureRequest) -> Iterator[TemporaryPostgres]:
+    """A cluster of one test's own, which it may stop, restart or end the sessions of; in
+    the SQLite pass only (it never uses the session's database: once is enough)."""
+    only_in_the_sqlite_pass(request)
+    try:
+        find_binaries()
+    except PostgresUnavailable as error:
+        pytest.skip(f"PostgreSQL cluster test NOT RUN: {error}")
+    with TemporaryPostgres() as postgres:
+        yield postgres
+
+
+def sqlite_pair(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[ServerProcess]]:
+    """One server with two worker processes on one SQLite file (its endpoint twice)."""
+    only_in_the_sqlite_pass(request)
+    database = f"sqlite:///{tmp_path_factory.mktemp('pair') / 'numbers.db'}"
+    with ServerProcess(database, workers=2) as server:
+        yield [server, server]
+
+
+def postgresql_pair(request: pytest.FixtureRequest) -> Iterator[list[ServerProcess]]:
+    """Two separate single-process servers on one PostgreSQL database, wiped at the end."""
+    url = postgres_url(request)
+    with start_all([ServerProcess(url), ServerProcess(url)]) as both:
+        yield both
+        both[0].admin("POST", "reset", {})
+
+
 def postgres_url(request: pytest.FixtureRequest) -> str:
     """The PostgreSQL database of a PostgreSQL variant (see the module docstring)."""
     if request.config.getoption("--connect-numbers-db") == "postgresql":

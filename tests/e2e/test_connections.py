@@ -15,8 +15,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from connect_numbers.testing.postgres import PostgresUnavailable, TemporaryPostgres, find_binaries
-from processes import ServerProcess, Signed, only_in_the_sqlite_pass
+from connect_numbers.testing.postgres import TemporaryPostgres
+from processes import ServerProcess, Signed, only_in_the_sqlite_pass, own_cluster
 
 RANGE_START = 12065550100
 
@@ -24,13 +24,7 @@ RANGE_START = 12065550100
 @pytest.fixture
 def cluster(request: pytest.FixtureRequest) -> Iterator[TemporaryPostgres]:
     """A cluster of this test's own: its sessions are ended, it is restarted or stopped."""
-    only_in_the_sqlite_pass(request)  # it never uses the session's database: once is enough
-    try:
-        find_binaries()
-    except PostgresUnavailable as error:
-        pytest.skip(f"PostgreSQL connection test NOT RUN: {error}")
-    with TemporaryPostgres() as postgres:
-        yield postgres
+    yield from own_cluster(request)
 
 
 def prepared(server: ServerProcess) -> tuple[Signed, str]:

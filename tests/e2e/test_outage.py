@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from connect_numbers.testing.postgres import PostgresUnavailable, TemporaryPostgres, find_binaries
-from processes import ServerProcess, Signed, only_in_the_sqlite_pass
+from connect_numbers.testing.postgres import TemporaryPostgres
+from processes import ServerProcess, Signed, own_cluster
 
 RANGE_START = 12065550100
 CLIENTS = 4
@@ -23,13 +23,7 @@ TIMEOUT = 10  # seconds a client waits for an answer: a hang fails the test
 @pytest.fixture
 def cluster(request: pytest.FixtureRequest) -> Iterator[TemporaryPostgres]:
     """A cluster of this test's own: it is stopped and started again."""
-    only_in_the_sqlite_pass(request)  # it never uses the session's database: once is enough
-    try:
-        find_binaries()
-    except PostgresUnavailable as error:
-        pytest.skip(f"PostgreSQL outage test NOT RUN: {error}")
-    with TemporaryPostgres() as postgres:
-        yield postgres
+    yield from own_cluster(request)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from processes import (
     new_account,
     only_in_the_sqlite_pass,
     postgres_url,
+    postgresql_pair,
+    sqlite_pair,
     start_all,
 )
 
@@ -43,20 +45,12 @@ def numbers(count: int) -> list[str]:
 def sqlite_servers(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[ServerProcess]]:
-    """One server with two worker processes on one SQLite file (its endpoint twice)."""
-    only_in_the_sqlite_pass(request)
-    database = f"sqlite:///{tmp_path_factory.mktemp('processes') / 'numbers.db'}"
-    with ServerProcess(database, workers=2) as server:
-        yield [server, server]
+    yield from sqlite_pair(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def postgresql_servers(request: pytest.FixtureRequest) -> Iterator[list[ServerProcess]]:
-    """Two separate single-process servers on one PostgreSQL database."""
-    url = postgres_url(request)
-    with start_all([ServerProcess(url), ServerProcess(url)]) as both:
-        yield both
-        both[0].admin("POST", "reset", {})
+    yield from postgresql_pair(request)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -20,9 +20,8 @@ from processes import (
     ServerProcess,
     Signed,
     new_account,
-    only_in_the_sqlite_pass,
-    postgres_url,
-    start_all,
+    postgresql_pair,
+    sqlite_pair,
 )
 
 
@@ -30,18 +29,12 @@ from processes import (
 def sqlite_servers(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[ServerProcess]]:
-    only_in_the_sqlite_pass(request)
-    database = f"sqlite:///{tmp_path_factory.mktemp('shared') / 'numbers.db'}"
-    with ServerProcess(database, workers=2) as server:
-        yield [server, server]
+    yield from sqlite_pair(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def postgresql_servers(request: pytest.FixtureRequest) -> Iterator[list[ServerProcess]]:
-    url = postgres_url(request)
-    with start_all([ServerProcess(url), ServerProcess(url)]) as both:
-        yield both
-        both[0].admin("POST", "reset", {})
+    yield from postgresql_pair(request)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
