@@ -19,6 +19,7 @@ __all__ = [
     "NotReady",
     "QuotaExceeded",
     "ResourceInUse",
+    "StaleState",
     "StorageFailure",
     "Throttled",
 ]
@@ -106,6 +107,12 @@ class ConnectionLost(Contention):
     """The database connection was lost before the transaction committed (the database
     restarted, a proxy closed an idle connection): nothing was written, and the use case
     may run again on a new connection."""
+
+
+class StaleState(Exception):
+    """The shared state (configuration, clock, fault rules, access keys) changed since
+    this process last read it: the transaction that found it did nothing, and the
+    request is answered again once the process has read the new state."""
 
 
 class StorageFailure(Exception):

@@ -39,6 +39,7 @@ log = logging.getLogger("connect_numbers")
 
 
 _DRAIN_LIMIT = 4 * MAX_BODY_BYTES
+_OWN_PATHS = (console.CONSOLE.rstrip("/"), PREFIX)  # the console's pages, the admin API
 
 
 class BodyTooLarge(Exception):
@@ -54,37 +55,38 @@ class ConnectNumbersApp:
         self.maintenance = maintenance  # started and stopped with the application
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await _lifespan(receive, send, self.maintenance)
-            return
         if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                await _lifespan(receive, send, self.maintenance)
             return
-        if _header_bytes(scope) > MAX_HEADER_BYTES:
+        headers, size = _headers(scope)
+        if size > MAX_HEADER_BYTES:
             await _send(send, _headers_too_large())
             return
         try:
-            body = await _read_body(scope, receive)
+            body = await _read_body(headers.get("content-length"), receive)
         except BodyTooLarge:
             await _send(send, _too_large(scope))
             return
-        response = self._respond(scope, body)
+        response = self._respond(scope, headers, body)
         if response.delay > 0:  # an injected latency: the loop serves others meanwhile
             await asyncio.sleep(response.delay)
         await _send(send, response)
 
-    def _respond(self, scope: Scope, body: bytes) -> Response:
+    def _respond(self, scope: Scope, headers: dict[str, str], body: bytes) -> Response:
         raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1")
-        raw_path = raw_path.split("?", 1)[0]
-        headers = _headers(scope)
+        if "?" in raw_path:
+            raw_path = raw_path.split("?", 1)[0]
         query = scope["query_string"].decode("latin-1")
-        if console.serves(raw_path):
-            return console.page(scope["method"], raw_path)
-        if raw_path.startswith(PREFIX):
-            return self._admin(scope["method"], raw_path, headers, body, _peer(scope), query)
-        if console.browser_visit(scope["method"], raw_path, query, headers):
+        method = scope["method"]
+        if raw_path.startswith(_OWN_PATHS):
+            if console.serves(raw_path):
+                return console.page(method, raw_path)
+            if raw_path.startswith(PREFIX):
+                return self._admin(method, raw_path, headers, body, _peer(scope), query)
+        if raw_path == "/" and console.browser_visit(method, raw_path, query, headers):
             return console.redirect()
-        request = HttpRequest(scope["method"], raw_path, query, headers, body)
-        return self.pipeline.handle(request)
+        return self.pipeline.handle(HttpRequest(method, raw_path, query, headers, body))
 
     def _admin(
         self,
@@ -110,36 +112,44 @@ def _peer(scope: Scope) -> str:
     return f"{client[0]}:{client[1]}" if client else "-"
 
 
-def _header_bytes(scope: Scope) -> int:
-    size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
-    return size + sum(len(name) + len(value) for name, value in scope["headers"])
+def _headers(scope: Scope) -> tuple[dict[str, str], int]:
+    """The headers by name (repeated ones joined with commas, as HTTP allows) and the
+    size of the request line's path and query with every header, in one pass.
 
-
-def _headers(scope: Scope) -> dict[str, str]:
+    Names arrive lower-cased (the ASGI specification requires it of the server)."""
     headers: dict[str, str] = {}
+    size = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
     for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").lower()
+        size += len(raw_name) + len(raw_value)
+        name = raw_name.decode("latin-1")
         value = raw_value.decode("latin-1")
         headers[name] = f"{headers[name]},{value}" if name in headers else value
-    return headers
+    return headers, size
 
 
-async def _read_body(scope: Scope, receive: Receive) -> bytes:
-    declared = next((v for k, v in scope["headers"] if k.lower() == b"content-length"), None)
+async def _read_body(declared: str | None, receive: Receive) -> bytes:
     if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         await _drain(receive, int(declared))
         raise BodyTooLarge
-    chunks: list[bytes] = []
-    size = 0
+    message = await receive()
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):  # the usual case: the whole body at once
+        if len(body) > MAX_BODY_BYTES:
+            raise BodyTooLarge
+        return body
+    chunks = [body]
+    size = len(body)
     while True:
+        if size > MAX_BODY_BYTES:
+            await _drain(receive, size)
+            raise BodyTooLarge
         message = await receive()
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            await _drain(receive, size if message.get("more_body", False) else 0)
-            raise BodyTooLarge
         chunks.append(chunk)
         if not message.get("more_body", False):
+            if size > MAX_BODY_BYTES:
+                raise BodyTooLarge
             return b"".join(chunks)
 
 
@@ -175,7 +185,7 @@ def _headers_too_large() -> Response:
 
 async def _send(send: Send, response: Response) -> None:
     headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in response.headers]
-    headers.append((b"content-length", str(len(response.body)).encode()))
+    headers.append((b"content-length", b"%d" % len(response.body)))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": response.body})
 

@@ -1,24 +1,28 @@
 """The request pipeline: one HTTP request in, one response out.
 
-The steps, in order (each a small method below):
+Everything about an operation that does not depend on the request is worked out
+once, at start-up, into its plan (``_Plan``): its model, its use case, how its
+input is read and checked (protocol/parser.py ``reader``) and how its output is
+written (protocol/serializer.py ``success_writer``). A request then takes these
+steps, in order:
 
-1. ``_route``        raw method and path -> Connect operation (404 if none)
-2. shared state     one read tells whether this process's cached keys, throttling
-                     settings and fault rules are current (entrypoints/shared_state.py)
-3. ``_authenticate`` SigV4 against stored credentials -> the caller (403)
-4. ``_handler``      the operation must be implemented here (400 naming it)
-5. throttle         a token bucket per account, region and operation (429)
-6. ``_parameters``   members read from path, query, headers and body, every
-                     modeled constraint checked (400)
-7. authorize         the key's policy must allow the action on what it touches (403)
-8. ``_inject``       fault rules: an injected error, a delay, or a FAILED outcome
-                     handed to the use case (entrypoints/faults.py)
-9. the handler       the use case runs
-10. serialize        the output shape, or the error, as rest-json
-11. metrics          the request counted, and its duration, by ``handle``
+1. route           raw method and path -> Connect operation (404 if none)
+2. authenticate    SigV4 against stored credentials -> the caller (403)
+3. plan            the operation must be implemented here (400 naming it)
+4. throttle        a token bucket per account, region and operation (429)
+5. parameters      members read from path, query, headers and body, every
+                   modeled constraint checked (400)
+6. authorize       the key's policy must allow the action on what it touches (403)
+7. inject          fault rules: an injected error, a delay, or a FAILED outcome
+                   handed to the use case (entrypoints/faults.py)
+8. the handler     the use case runs
+9. serialize       the output shape, or the error, as rest-json
+10. metrics        the request counted, and its duration, by ``handle``
 
-Steps 5, 7 and 9 run through ``_guarded``, which turns a domain error into
-the operation's modeled error.
+Steps 4 to 8 turn a domain error into the operation's modeled error. The
+shared state (throttling settings, fault rules, access keys) is the process's
+snapshot, checked against the database by the request's first unit of work
+(entrypoints/shared_state.py): a request that finds it moved is answered again.
 
 Anything unexpected becomes a 500 InternalServiceException carrying the
 request id; the traceback goes to the log only. A database that cannot serve
@@ -33,19 +37,19 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any
 
 from botocore.model import OperationModel
 
 from ..domain.accounts import Credential
-from ..domain.errors import ChurnLimited, DomainError, StorageFailure
+from ..domain.errors import ChurnLimited, DomainError, StaleState, StorageFailure
 from ..domain.faults import FaultRule
-from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
 from ..protocol.model import known_regions, operation
-from ..protocol.parser import RawRequest, parse_params, validation_error_code
+from ..protocol.parser import RawRequest, reader
 from ..protocol.routing import router
-from ..protocol.serializer import Response, error_response, success_response
+from ..protocol.serializer import Response, error_response, success_writer
 from ..protocol.sigv4 import IncomingRequest, SigV4Error, SigV4Verifier
 from ..service.context import Caller, Services, retried
 from ..service.credentials import KeyRing
@@ -55,23 +59,21 @@ from .failure_log import storage_failures
 from .faults import FaultStep
 from .metrics import Metrics
 from .operations import HANDLERS, Handler
-from .shared_state import SharedState
+from .shared_state import SharedState, Snapshot
 from .throttling import Throttle
 
 __all__ = ["HttpRequest", "Pipeline", "new_request_id"]
 
-Result = TypeVar("Result")
 log = logging.getLogger("connect_numbers")
 access_log = logging.getLogger("connect_numbers.access")
 
 
-@dataclass(frozen=True, slots=True)
-class HttpRequest:
-    method: str
-    raw_path: str
-    raw_query: str
-    headers: dict[str, str]  # lower-cased names
-    body: bytes
+# The request as the server read it is the request SigV4 verifies: method, raw path
+# and query (still percent-encoded), lower-cased headers, body.
+HttpRequest = IncomingRequest
+
+# Answers of one request under moved shared state before it is answered as it stands.
+_STALE_ATTEMPTS = 3
 
 
 @dataclass(slots=True)
@@ -86,6 +88,26 @@ class _Exchange:
     principal: str = "-"
     delay: float = 0.0  # seconds an injected latency holds the answer
     churn_limited: bool = False  # refused by the churn rule
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Answering one implemented operation, worked out once at start-up: its model,
+    its use case, its input read and checked, its output written."""
+
+    name: str
+    op: OperationModel
+    handler: Handler
+    read: Callable[[RawRequest], dict[str, Any]]
+    write: Callable[[dict[str, Any] | None, str], Response]
+
+
+def _plans() -> dict[str, _Plan]:
+    found = {}
+    for name, handler in HANDLERS.items():
+        op = operation(name)
+        found[name] = _Plan(name, op, handler, reader(op), success_writer(op))
+    return found
 
 
 class Pipeline:
@@ -106,14 +128,13 @@ class Pipeline:
         self.faults = faults
         self.metrics = metrics
         self.verifier = SigV4Verifier(keys.secret, regions=known_regions())
+        self._router = router()
+        self._plans = _plans()
 
     def handle(self, request: HttpRequest) -> Response:
         exchange = _Exchange(request, new_request_id(), time.perf_counter())
         try:
-            response = self._answer(exchange)
-        except (AwsError, FrontDoorError) as error:
-            response = error_response(error.code, error.status, error.body(), exchange.request_id)
-            exchange.churn_limited = isinstance(error.__cause__, ChurnLimited)
+            response = self._current_answer(exchange)
         except StorageFailure as failure:  # one line per interval, no traceback
             storage_failures.failed(failure, exchange.request_id)
             response = _internal(
@@ -134,40 +155,67 @@ class Pipeline:
         self._measure(exchange, response)
         return response
 
-    def _answer(self, exchange: _Exchange) -> Response:
-        request = exchange.request
-        name, labels = self._route(request)
-        exchange.operation = name
-        shared = self.shared.current()
-        caller, credential = self._authenticate(request, exchange)
-        op = operation(name)
-        handler = self._handler(name)
-        throttling = shared.throttling
-        self._guarded(
-            op, lambda: self.throttle.check(throttling, caller.account_id, caller.region, name)
-        )
-        params = self._parameters(op, request, labels)
-        self._guarded(op, lambda: authorize(credential, caller, name, params))
-        caller = self._inject(exchange, shared.faults, caller, params)
-        result = self._guarded(op, lambda: retried(lambda: handler(self.services, caller, params)))
-        return success_response(op, result, exchange.request_id)
+    def _current_answer(self, exchange: _Exchange) -> Response:
+        """The answer under the shared state as it is now (entrypoints/shared_state.py):
+        answered again when the first unit of work finds the state moved, or, for an
+        answer that needed none, when one read finds it moved."""
+        uow = self.services.uow
+        for attempt in range(1, _STALE_ATTEMPTS + 1):
+            snapshot = self.shared.snapshot()
+            last = attempt == _STALE_ATTEMPTS
+            uow.expect(None if last else snapshot.version)
+            try:
+                response = self._answer_or_error(exchange, snapshot)
+            except StaleState:
+                uow.expect(None)
+                self.shared.reload()
+                continue
+            unchecked = uow.expecting()
+            uow.expect(None)
+            if unchecked and not last and self.shared.moved():
+                self.shared.reload()
+                continue
+            return response
+        raise AssertionError("unreachable: the last attempt answers as the state stands")
 
-    def _route(self, request: HttpRequest) -> tuple[str, dict[str, str]]:
-        found = router().match(request.method, request.raw_path)
+    def _answer_or_error(self, exchange: _Exchange, snapshot: Snapshot) -> Response:
+        exchange.delay, exchange.churn_limited = 0.0, False
+        try:
+            return self._answer(exchange, snapshot)
+        except (AwsError, FrontDoorError) as error:
+            exchange.churn_limited = isinstance(error.__cause__, ChurnLimited)
+            return error_response(error.code, error.status, error.body(), exchange.request_id)
+
+    def _answer(self, exchange: _Exchange, snapshot: Snapshot) -> Response:
+        request = exchange.request
+        found = self._router.match(request.method, request.raw_path)
         if found is None:
             raise FrontDoorError(
                 "UnknownOperationException",
                 404,
                 f"No Amazon Connect operation matches {request.method} {request.raw_path}",
             )
-        return found.operation, found.labels
+        name = exchange.operation = found.operation
+        caller, credential = self._authenticate(request, exchange)
+        plan = self._plans.get(name)
+        if plan is None:
+            raise unimplemented_operation(name)
+        op = plan.op
+        try:
+            self.throttle.check(snapshot.throttling, caller.account_id, caller.region, name)
+            params = plan.read(
+                RawRequest(found.labels, request.raw_query, request.headers, request.body)
+            )
+            authorize(credential, caller, name, params)
+            caller = self._inject(exchange, snapshot.faults, caller, params)
+            result = retried(partial(plan.handler, self.services, caller, params))
+        except DomainError as error:  # the operation's modeled error
+            raise to_aws_error(error, op) from error  # the cause tells the metrics why
+        return plan.write(result, exchange.request_id)
 
     def _authenticate(self, request: HttpRequest, exchange: _Exchange) -> tuple[Caller, Credential]:
-        incoming = IncomingRequest(
-            request.method, request.raw_path, request.raw_query, request.headers, request.body
-        )
         try:
-            verified = self.verifier.verify(incoming, self.services.wall())
+            verified = self.verifier.verify(request, self.services.wall())
         except SigV4Error as error:
             raise FrontDoorError(error.code, error.status, error.message) from None
         credential = self.keys.find(verified.access_key_id)
@@ -184,23 +232,6 @@ class Pipeline:
         )
         return caller, credential
 
-    def _handler(self, name: str) -> Handler:
-        handler = HANDLERS.get(name)
-        if handler is None:
-            raise unimplemented_operation(name)
-        return handler
-
-    def _parameters(
-        self, op: OperationModel, request: HttpRequest, labels: dict[str, str]
-    ) -> dict[str, Any]:
-        raw = RawRequest(labels, request.raw_query, request.headers, request.body)
-        params = parse_params(op, raw)
-        if op.input_shape is not None:
-            found = validation.violations(op.input_shape, params)
-            if found:
-                raise AwsError(validation_error_code(op), validation.describe(found))
-        return params
-
     def _inject(
         self,
         exchange: _Exchange,
@@ -210,6 +241,8 @@ class Pipeline:
     ) -> Caller:
         """Apply the fault rules: raise the injected error, note the delay; the caller
         the use case sees (it carries an injected FAILED outcome)."""
+        if not rules:
+            return caller
         effect = self.faults.apply(rules, exchange.operation, caller, params)
         exchange.delay = effect.delay_seconds
         if effect.error is not None:
@@ -220,13 +253,6 @@ class Pipeline:
         code = "OK" if response.status < 400 else _error_type(response)
         seconds = time.perf_counter() - exchange.started + exchange.delay
         self.metrics.observe(exchange.operation, code, seconds, exchange.churn_limited)
-
-    def _guarded(self, op: OperationModel, step: Callable[[], Result]) -> Result:
-        """Run one step; a domain error becomes the operation's modeled error."""
-        try:
-            return step()
-        except DomainError as error:
-            raise to_aws_error(error, op) from error  # the cause tells the metrics why
 
 
 def _internal(message: str, request_id: str) -> Response:

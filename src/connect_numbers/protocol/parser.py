@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,9 +19,10 @@ from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel, Shape
 
+from . import validation
 from .errors import AwsError
 
-__all__ = ["ParseError", "RawRequest", "parse_params", "validation_error_code"]
+__all__ = ["ParseError", "RawRequest", "parse_params", "reader", "validation_error_code"]
 
 _INTEGER = re.compile(r"-?[0-9]{1,4000}")  # past 4300 digits int() itself refuses
 
@@ -29,7 +31,7 @@ _INTEGER = re.compile(r"-?[0-9]{1,4000}")  # past 4300 digits int() itself refus
 class RawRequest:
     labels: dict[str, str]
     raw_query: str
-    headers: dict[str, str]  # lower-cased names
+    headers: Mapping[str, str]  # lower-cased names
     body: bytes
 
 
@@ -53,10 +55,36 @@ def parse_params(op: OperationModel, request: RawRequest) -> dict[str, Any]:
         raise AwsError(validation_error_code(op), str(error)) from None
 
 
+def reader(op: OperationModel) -> Callable[[RawRequest], dict[str, Any]]:
+    """The operation's input read and checked against every modeled constraint, as
+    ``parse_params`` then ``validation.violations`` would; AwsError (the operation's
+    validation error) otherwise. Where each member is read from, and its checks, are
+    worked out here, once."""
+    code = validation_error_code(op)
+    plan = _plan(op)
+    shape = op.input_shape
+    if plan is None or shape is None:
+        return lambda request: {}
+
+    def read(request: RawRequest) -> dict[str, Any]:
+        try:
+            params = _parse_with(plan, request)
+        except ParseError as error:
+            raise AwsError(code, str(error)) from None
+        found = validation.violations(shape, params)
+        if found:
+            raise AwsError(code, validation.describe(found))
+        return params
+
+    return read
+
+
 def _parse(op: OperationModel, request: RawRequest) -> dict[str, Any]:
     plan = _plan(op)
-    if plan is None:
-        return {}
+    return {} if plan is None else _parse_with(plan, request)
+
+
+def _parse_with(plan: _Plan, request: RawRequest) -> dict[str, Any]:
     params: dict[str, Any] = {}
     query = _query(request.raw_query) if request.raw_query else []
     for name, location, wire, member in plan.located:

@@ -24,25 +24,29 @@ __all__ = ["Match", "Router", "router"]
 _UNROUTABLE = frozenset({"", ".", ".."})
 
 
-@dataclass(frozen=True, slots=True)
 class _Route:
-    operation: str
-    segments: tuple[str, ...]  # literal text, or "{Label}"
+    """One route: its literal segments are compared first, then its labels decoded."""
 
-    @property
-    def literal_count(self) -> int:
-        return sum(1 for s in self.segments if not s.startswith("{"))
+    __slots__ = ("labels", "literal_count", "literals", "operation", "segments")
+
+    def __init__(self, operation: str, segments: tuple[str, ...]) -> None:
+        self.operation = operation
+        self.segments = segments  # literal text, or "{Label}"
+        self.literals = tuple((i, s) for i, s in enumerate(segments) if not s.startswith("{"))
+        self.labels = tuple((i, s[1:-1]) for i, s in enumerate(segments) if s.startswith("{"))
+        self.literal_count = len(self.literals)
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
-        labels: dict[str, str] = {}
-        for template, part in zip(self.segments, parts, strict=True):
-            if template.startswith("{"):
-                label = _decoded(part)
-                if not label:
-                    return None
-                labels[template[1:-1]] = label
-            elif template != part:
+        for index, text in self.literals:
+            if parts[index] != text:
                 return None
+        labels: dict[str, str] = {}
+        for index, name in self.labels:
+            part = parts[index]
+            label = _decoded(part) if "%" in part else part
+            if not label:
+                return None
+            labels[name] = label
         return labels
 
 
@@ -66,7 +70,7 @@ class Router:
 
     def match(self, method: str, raw_path: str) -> Match | None:
         parts = _segments(raw_path)
-        if parts is None or any(part in _UNROUTABLE for part in parts):
+        if parts is None or not _UNROUTABLE.isdisjoint(parts):
             return None  # dot segments and '//' would let one signature stand for two paths
         found = self._exact(method, parts)
         return found if found is not None else self._spanning_label(method, parts)

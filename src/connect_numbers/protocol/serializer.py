@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
-__all__ = ["Response", "error_response", "success_response"]
+__all__ = ["Response", "error_response", "success_response", "success_writer"]
 
 JSON = "application/json"
 
@@ -41,11 +41,27 @@ def success_response(
     ...) answers an empty body, as the API reference says; an empty output
     structure answers ``{}``.
     """
+    respond = _responders.get(op.name)
+    if respond is None:
+        respond = _responders[op.name] = success_writer(op)
+    return respond(result, request_id)
+
+
+_responders: dict[str, Callable[[dict[str, Any] | None, str], Response]] = {}
+
+
+def success_writer(op: OperationModel) -> Callable[[dict[str, Any] | None, str], Response]:
+    """``success_response`` for one operation, with its output's writer looked up once."""
     shape = op.output_shape
     if shape is None:
-        return Response(200, b"", _headers(request_id))
-    document = _structure(shape, result or {})
-    return Response(200, _dumps(document, _may_hold_floats(shape)), _headers(request_id))
+        return lambda result, request_id: Response(200, b"", _headers(request_id))
+    write = _writer(shape)
+    floats = _may_hold_floats(shape)
+
+    def respond(result: dict[str, Any] | None, request_id: str) -> Response:
+        return Response(200, _dumps(write(result or {}), floats), _headers(request_id))
+
+    return respond
 
 
 def error_response(code: str, status: int, body: dict[str, Any], request_id: str) -> Response:
@@ -98,11 +114,6 @@ _SAME_FLOATS = (1e-4, 1e16)
 Writer = Callable[[Any], Any]
 _SCALARS = frozenset({"string", "integer", "long", "boolean", "float", "double"})
 _writers: dict[str, Writer] = {}
-
-
-def _structure(shape: Shape, value: dict[str, Any]) -> dict[str, Any]:
-    writer: dict[str, Any] = _writer(shape)(value)
-    return writer
 
 
 def _writer(shape: Shape) -> Writer:

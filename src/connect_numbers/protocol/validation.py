@@ -16,6 +16,7 @@ would demand a backslash; it is read as the single escape it means.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -28,9 +29,12 @@ _MAX_REPORTED = 10
 
 
 def violations(shape: StructureShape, params: dict[str, Any]) -> list[str]:
-    """Every constraint of ``shape`` that ``params`` breaks, as messages."""
+    """Every constraint of ``shape`` that ``params`` breaks, as messages.
+
+    Each shape's check is built once, with its constraints read from the model
+    then (limits, the enum as a set, the compiled pattern)."""
     found: list[str] = []
-    _check_structure(shape, params, "", found)
+    _checker(shape).check(params, "", found)
     return found
 
 
@@ -78,120 +82,177 @@ def _fail(found: list[str], path: str, value: Any, rule: str) -> None:
     found.append(f"Value {shown} at '{where}' failed to satisfy constraint: Member must {rule}")
 
 
-def _check(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    checker = _CHECKERS.get(shape.type_name)
-    if checker is not None:
-        checker(shape, value, path, found)
+Check = Callable[[Any, str, list[str]], None]  # (value, path, found)
 
 
-def _check_structure(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if not isinstance(value, dict):
-        _fail(found, path or "body", value, "be a structure (a JSON object)")
-        return
+def _check_structure(shape: Shape) -> Check:
     assert isinstance(shape, StructureShape)
-    for name in shape.required_members:
-        if value.get(name) is None:
-            _fail(found, _where(path, name), None, "not be null")
-    for name, member in shape.members.items():
-        if value.get(name) is not None:
-            _check(member, value[name], _where(path, name), found)
+    required = tuple(shape.required_members)
+    members = tuple((name, _checker(member)) for name, member in shape.members.items())
+
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if not isinstance(value, dict):
+            _fail(found, path or "body", value, "be a structure (a JSON object)")
+            return
+        get = value.get
+        for name in required:
+            if get(name) is None:
+                _fail(found, _where(path, name), None, "not be null")
+        for name, member in members:
+            item = get(name)
+            if item is not None:
+                member.check(item, _where(path, name), found)
+
+    return check
 
 
-def _check_list(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if not isinstance(value, list):
-        _fail(found, path, value, "be a list (a JSON array)")
-        return
+def _check_list(shape: Shape) -> Check:
     assert isinstance(shape, ListShape)
-    _check_length(shape, len(value), value, path, found)
-    for index, item in enumerate(value):
-        if item is None:
-            _fail(found, f"{path}.{index + 1}", None, "not be null")
-        else:
-            _check(shape.member, item, f"{path}.{index + 1}", found)
+    length = _length_check(shape)
+    member = _checker(shape.member)
+
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if not isinstance(value, list):
+            _fail(found, path, value, "be a list (a JSON array)")
+            return
+        length(len(value), value, path, found)
+        for index, item in enumerate(value):
+            if item is None:
+                _fail(found, f"{path}.{index + 1}", None, "not be null")
+            else:
+                member.check(item, f"{path}.{index + 1}", found)
+
+    return check
 
 
-def _check_map(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if not isinstance(value, dict):
-        _fail(found, path, value, "be a map (a JSON object)")
-        return
+def _check_map(shape: Shape) -> Check:
     assert isinstance(shape, MapShape)
-    _check_length(shape, len(value), value, path, found)
-    for key, item in value.items():
-        _check(shape.key, key, f"{path}.key", found)
-        if item is None:
-            _fail(found, f"{path}.{key}", None, "not be null")
-        else:
-            _check(shape.value, item, f"{path}.{key}", found)
+    length = _length_check(shape)
+    keys, values = _checker(shape.key), _checker(shape.value)
+
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if not isinstance(value, dict):
+            _fail(found, path, value, "be a map (a JSON object)")
+            return
+        length(len(value), value, path, found)
+        for key, item in value.items():
+            keys.check(key, f"{path}.key", found)
+            if item is None:
+                _fail(found, f"{path}.{key}", None, "not be null")
+            else:
+                values.check(item, f"{path}.{key}", found)
+
+    return check
 
 
-def _check_string(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if not isinstance(value, str):
-        _fail(found, path, value, "be a string")
-        return
-    if "\x00" in value:
-        _fail(found, path, value.replace("\x00", "\\0"), "not contain the NUL character")
-        return
-    if has_lone_surrogate(value):
-        _fail(found, path, value, "be valid Unicode (a lone UTF-16 surrogate is not)")
-        return
+def _check_string(shape: Shape) -> Check:
     enum = shape.metadata.get("enum")
-    if enum and value not in enum:
-        _fail(found, path, value, f"satisfy enum value set: [{', '.join(enum)}]")
-    _check_length(shape, len(value), value, path, found)
+    allowed = frozenset(enum) if enum else None
+    listed = f"satisfy enum value set: [{', '.join(enum)}]" if enum else ""
+    length = _length_check(shape)
     high = shape.metadata.get("max")
-    if high is not None and len(value) > high:
-        return  # a pattern may backtrack badly on text far over its length limit
     pattern = shape.metadata.get("pattern")
-    if pattern and _compiled(pattern).search(value) is None:
-        _fail(found, path, value, f"satisfy regular expression pattern: {_meant(pattern)}")
+    search = _compiled(pattern).search if pattern else None
+    unmatched = f"satisfy regular expression pattern: {_meant(pattern)}" if pattern else ""
+
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if not isinstance(value, str):
+            _fail(found, path, value, "be a string")
+            return
+        if "\x00" in value:
+            _fail(found, path, value.replace("\x00", "\\0"), "not contain the NUL character")
+            return
+        if has_lone_surrogate(value):
+            _fail(found, path, value, "be valid Unicode (a lone UTF-16 surrogate is not)")
+            return
+        if allowed is not None and value not in allowed:
+            _fail(found, path, value, listed)
+        length(len(value), value, path, found)
+        if high is not None and len(value) > high:
+            return  # a pattern may backtrack badly on text far over its length limit
+        if search is not None and search(value) is None:
+            _fail(found, path, value, unmatched)
+
+    return check
 
 
-def _check_length(shape: Shape, size: int, value: Any, path: str, found: list[str]) -> None:
+def _length_check(shape: Shape) -> Callable[[int, Any, str, list[str]], None]:
     low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    if low is not None and size < low:
-        _fail(found, path, value, f"have length greater than or equal to {low}")
-    if high is not None and size > high:
-        _fail(found, path, value, f"have length less than or equal to {high}")
+
+    def check(size: int, value: Any, path: str, found: list[str]) -> None:
+        if low is not None and size < low:
+            _fail(found, path, value, f"have length greater than or equal to {low}")
+        if high is not None and size > high:
+            _fail(found, path, value, f"have length less than or equal to {high}")
+
+    return check
 
 
-def _check_integer(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        _fail(found, path, value, "be an integer")
-        return
-    _check_range(shape, value, path, found)
+def _check_integer(shape: Shape) -> Check:
+    in_range = _range_check(shape)
+
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            _fail(found, path, value, "be an integer")
+            return
+        in_range(value, path, found)
+
+    return check
 
 
-def _check_float(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        _fail(found, path, value, "be a number")
-        return
-    _check_range(shape, value, path, found)
+def _check_float(shape: Shape) -> Check:
+    in_range = _range_check(shape)
+
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            _fail(found, path, value, "be a number")
+            return
+        in_range(value, path, found)
+
+    return check
 
 
-def _check_range(shape: Shape, value: float, path: str, found: list[str]) -> None:
+def _range_check(shape: Shape) -> Callable[[float, str, list[str]], None]:
     low, high = shape.metadata.get("min"), shape.metadata.get("max")
-    if low is not None and value < low:
-        _fail(found, path, value, f"have value greater than or equal to {low}")
-    if high is not None and value > high:
-        _fail(found, path, value, f"have value less than or equal to {high}")
+
+    def check(value: float, path: str, found: list[str]) -> None:
+        if low is not None and value < low:
+            _fail(found, path, value, f"have value greater than or equal to {low}")
+        if high is not None and value > high:
+            _fail(found, path, value, f"have value less than or equal to {high}")
+
+    return check
 
 
-def _check_boolean(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if not isinstance(value, bool):
-        _fail(found, path, value, "be a boolean")
+def _check_boolean(shape: Shape) -> Check:
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if not isinstance(value, bool):
+            _fail(found, path, value, "be a boolean")
+
+    return check
 
 
-def _check_timestamp(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        _fail(found, path, value, "be a timestamp in epoch seconds")
+def _check_timestamp(shape: Shape) -> Check:
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            _fail(found, path, value, "be a timestamp in epoch seconds")
+
+    return check
 
 
-def _check_blob(shape: Shape, value: Any, path: str, found: list[str]) -> None:
-    if not isinstance(value, str):
-        _fail(found, path, value, "be base64-encoded binary data")
+def _check_blob(shape: Shape) -> Check:
+    def check(value: Any, path: str, found: list[str]) -> None:
+        if not isinstance(value, str):
+            _fail(found, path, value, "be base64-encoded binary data")
+
+    return check
 
 
-_CHECKERS = {
+def _no_check(value: Any, path: str, found: list[str]) -> None:
+    pass
+
+
+_BUILDERS: dict[str, Callable[[Shape], Check]] = {
     "structure": _check_structure,
     "list": _check_list,
     "map": _check_map,
@@ -204,6 +265,33 @@ _CHECKERS = {
     "timestamp": _check_timestamp,
     "blob": _check_blob,
 }
+
+
+class _Checker:
+    """The check of one shape, built when first run: shapes may contain themselves."""
+
+    __slots__ = ("_shape", "check")
+
+    def __init__(self, shape: Shape) -> None:
+        self._shape = shape
+        self.check: Check = self._first
+
+    def _first(self, value: Any, path: str, found: list[str]) -> None:
+        build = _BUILDERS.get(self._shape.type_name)
+        self.check = build(self._shape) if build is not None else _no_check
+        self.check(value, path, found)
+
+
+_checkers: dict[str, _Checker] = {}
+
+
+def _checker(shape: Shape) -> _Checker:
+    """The one checker of a named shape (members of the same shape share it)."""
+    key = f"{shape.name}:{shape.type_name}"
+    found = _checkers.get(key)
+    if found is None:
+        found = _checkers[key] = _Checker(shape)
+    return found
 
 
 def _meant(pattern: str) -> str:

@@ -87,8 +87,9 @@ def phone_number_named(services: Services, caller: Caller, params: dict[str, Any
     return None
 
 
-def shared_settings(services: Services) -> tuple[Throttling, list[FaultRule]]:
-    """What every process keeps between changes: the throttling settings and the rules."""
+def shared_settings(services: Services) -> tuple[int, Throttling, list[FaultRule]]:
+    """What every process keeps between changes: the state version they are of, the
+    throttling settings and the rules."""
     with services.uow(write=False) as uow:
         config = uow.settings.load()[1]
-        return config.throttling, uow.faults.all()
+        return uow.version, config.throttling, uow.faults.all()

@@ -278,7 +278,12 @@ class GaugeRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction; it rolls back unless ``commit()`` is called."""
+    """One transaction; it rolls back unless ``commit()`` is called.
+
+    ``version`` is the shared state version it read first (every change to the
+    configuration, the clock, the fault rules or the access keys moves it)."""
+
+    version: int
 
     @property
     def settings(self) -> SettingsRepository: ...
@@ -339,3 +344,5 @@ class UnitOfWork(Protocol):
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool) -> UnitOfWork: ...
     def state_version(self) -> int: ...
+    def expect(self, version: int | None) -> None: ...
+    def expecting(self) -> bool: ...

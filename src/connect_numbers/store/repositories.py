@@ -14,7 +14,7 @@ from ..domain.clock import ClockState
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
-from ._fast import FastQuery, FastStatement, dbapi_connection, insert_all
+from ._fast import FastQuery, FastStatement, insert_all
 from .faults import bump_version
 from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
@@ -26,33 +26,32 @@ __all__ = [
     "SqlInstanceRepository",
     "SqlSettingsRepository",
     "SqlTagRepository",
-    "settings_written",
 ]
 
 
 class SqlSettingsRepository:
     """The settings row (clock and configuration).
 
-    On SQLite each connection keeps the last one it read and reads it again only
-    when the database changed since (``PRAGMA data_version``: a change committed by
-    any other connection) or this process wrote the row (:func:`settings_written`;
-    SQLite's counter does not move for a connection's own commits).
+    Every change to the row bumps the shared state version in the same transaction,
+    and every unit of work reads that version first (store/unit_of_work.py): the row
+    is kept per connection and read again only when the version moved, on SQLite and
+    PostgreSQL alike.
     """
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, version: int) -> None:
         self._db = connection
-        self.changed = False  # this transaction wrote the row: forget it again at its end
+        self._version = version
+        self.changed = False  # this transaction wrote the row: read it, do not keep it
 
     def load(self) -> tuple[ClockState, Config]:
-        if self._db.dialect.name != "sqlite":
+        if self.changed:
             return self._read()
-        version = (dbapi_connection(self._db).execute(_DATA_VERSION).fetchone()[0], _written[0])
         cache = self._db.info
         cached = cache.get(_CACHE_KEY)
-        if cached is not None and cached[0] == version:
+        if cached is not None and cached[0] == self._version:
             return cached[1]  # type: ignore[no-any-return]
         loaded = self._read()
-        cache[_CACHE_KEY] = (version, loaded)
+        cache[_CACHE_KEY] = (self._version, loaded)
         return loaded
 
     def _read(self) -> tuple[ClockState, Config]:
@@ -64,6 +63,7 @@ class SqlSettingsRepository:
 
     def save_clock(self, state: ClockState) -> None:
         self._upsert(clock_offset=state.offset_seconds, clock_frozen_at=state.frozen_at)
+        bump_version(self._db)
 
     def save_config(self, config: Config) -> None:
         self._upsert(config=config.to_document())
@@ -84,7 +84,6 @@ class SqlSettingsRepository:
         return bool(taken.scalar())
 
     def _upsert(self, **values: Any) -> None:
-        settings_written()
         self.changed = True
         done = self._db.execute(sa.update(settings).where(settings.c.id == 1).values(**values))
         if done.rowcount == 0:
@@ -94,14 +93,7 @@ class SqlSettingsRepository:
 
 
 _SETTINGS = FastQuery(sa.select(settings).where(settings.c.id == 1))
-_DATA_VERSION = "PRAGMA data_version"
 _CACHE_KEY = "connect_numbers.settings"
-_written = [0]  # how many times this process wrote (or wiped) the settings row
-
-
-def settings_written() -> None:
-    """Every connection's cached settings are stale: this process changed the row."""
-    _written[0] += 1
 
 
 _MAINTENANCE_LOCK = 0x636E6D61696E  # the advisory lock of the background maintenance ("cnmain")

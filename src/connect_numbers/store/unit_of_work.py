@@ -40,7 +40,7 @@ from typing import NoReturn
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..domain.errors import ConnectionLost, Contention
+from ..domain.errors import ConnectionLost, Contention, StaleState
 from ..domain.idempotency import IdempotencyRecord
 from ._fast import dbapi_connection, driver_scalar, on_driver
 from .failures import (
@@ -75,7 +75,6 @@ from .repositories import (
     SqlInstanceRepository,
     SqlSettingsRepository,
     SqlTagRepository,
-    settings_written,
 )
 from .tables import metadata, state_version
 from .traffic import SqlReplicaRepository, SqlTdgRepository
@@ -100,9 +99,15 @@ class SqlUnitOfWork:
         try:
             if connection.dialect.name == "sqlite":
                 on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
+            self.version = int(driver_scalar(connection, _VERSION_SQL) or 0)
         except BaseException as error:
             self._factory.release(connection)
+            if lost_connection(error):  # nothing was done: the caller runs it again
+                raise ConnectionLost(str(error)) from error
             _reraise(error)
+        if not self._factory.current(self.version):
+            self.__exit__(None, None, None)  # nothing was done: roll back, hand back
+            raise StaleState(f"the shared state is at version {self.version} now")
         return self
 
     def __exit__(
@@ -139,7 +144,7 @@ class SqlUnitOfWork:
 
     @cached_property
     def settings(self) -> SqlSettingsRepository:
-        return SqlSettingsRepository(self._connection)
+        return SqlSettingsRepository(self._connection, self.version)
 
     @cached_property
     def instances(self) -> SqlInstanceRepository:
@@ -243,13 +248,10 @@ class SqlUnitOfWork:
         else:
             on_driver(connection, "COMMIT" if commit else "ROLLBACK")
         self._open = False
-        if "settings" in self.__dict__ and self.settings.changed:  # cached in it: stale
-            settings_written()
 
     def wipe(self) -> None:
         """Delete every row of every table (the schema stays); the state version is
         bumped instead, so that every process drops what it keeps."""
-        settings_written()
         self.settings.changed = True
         for table in reversed(metadata.sorted_tables):
             if table is not state_version:
@@ -287,6 +289,29 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self, write=write)
+
+    def expect(self, version: int | None) -> None:
+        """The state version this thread's next unit of work must find (None: any).
+
+        The first unit of work begun after this reads the version in its transaction;
+        if it differs, it raises ``StaleState`` having done nothing. Either way the
+        expectation is spent: later units of work of the same request do not check.
+        """
+        self._local.expected = version
+
+    def current(self, version: int) -> bool:
+        """Whether ``version`` is what this thread expects (spending the expectation)."""
+        local = self._local
+        expected = getattr(local, "expected", None)
+        if expected is None:
+            return True
+        local.expected = None
+        return bool(expected == version)
+
+    def expecting(self) -> bool:
+        """Whether this thread's expectation is still unspent (no unit of work read the
+        version since ``expect``)."""
+        return getattr(self._local, "expected", None) is not None
 
     def state_version(self) -> int:
         """The shared state version (store/tables.py), in one statement outside any
