@@ -33,18 +33,24 @@ _FAILED_CLAIM = sa.and_(  # OR rather than IN: compiled once, with no expanding 
 )
 
 
+# The record's fields, in its order: a row selected in this order is its arguments.
+_FIELDS = tuple(f.name for f in dataclasses.fields(PhoneNumber))
+_IN_FIELD_ORDER = [phone_numbers.c[name] for name in _FIELDS]
+_WIDTH = len(_FIELDS)
+
+
 def _number(row: Any) -> PhoneNumber:
     """A number from a row of ``select(phone_numbers)`` (columns in table order)."""
     return PhoneNumber(**dict(zip(_COLUMNS, row, strict=True)))
 
 
 def _number_from(row: dict[str, Any]) -> PhoneNumber:
-    return PhoneNumber(**{name: row[name] for name in _COLUMNS})
+    return PhoneNumber(*[row[name] for name in _FIELDS])
 
 
 _BY_ID = FastQuery(sa.select(phone_numbers).where(phone_numbers.c.id == sa.bindparam("id")))
-_BY_ID_WITH_TAGS = FastQuery(
-    sa.select(phone_numbers, tags.c.key, tags.c.value)
+_BY_ID_WITH_TAGS = FastQuery(  # the number's columns in field order (_IN_FIELD_ORDER)
+    sa.select(*_IN_FIELD_ORDER, tags.c.key, tags.c.value)
     .select_from(phone_numbers.outerjoin(tags, tags.c.resource_arn == phone_numbers.c.arn))
     .where(phone_numbers.c.id == sa.bindparam("id"))
 )
@@ -111,8 +117,8 @@ class SqlPhoneNumberRepository:
         rows = _BY_ID_WITH_TAGS.tuples(self._db, id=number_id)
         if not rows:
             return None
-        width = len(_COLUMNS)
-        number = PhoneNumber(**dict(zip(_COLUMNS, rows[0][:width], strict=True)))
+        width = _WIDTH
+        number = PhoneNumber(*rows[0][:width])
         return number, {row[width]: row[width + 1] for row in rows if row[width] is not None}
 
     def by_e164(self, e164: str) -> PhoneNumber | None:
@@ -167,10 +173,6 @@ class SqlPhoneNumberRepository:
         if after is not None:
             params["after"] = after
         return [PhoneNumber(*row) for row in query.tuples(self._db, **params)]
-
-
-# the columns in the order of PhoneNumber's fields, so that a row is its arguments
-_IN_FIELD_ORDER = [phone_numbers.c[f.name] for f in dataclasses.fields(PhoneNumber)]
 
 
 @lru_cache(maxsize=128)
