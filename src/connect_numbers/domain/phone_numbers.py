@@ -113,7 +113,12 @@ class PhoneNumber:
         return status_at(self.settles_at, self.failure, now)
 
     def status_message(self, now: float) -> str | None:
-        return self.failure if self.status(now) == FAILED else None
+        return self.status_now(now)[1]
+
+    def status_now(self, now: float) -> tuple[str, str | None]:
+        """The status at ``now`` and its message (why it failed, for FAILED)."""
+        status = status_at(self.settles_at, self.failure, now)
+        return status, self.failure if status == FAILED else None
 
     @property
     def is_failed_claim(self) -> bool:

@@ -211,7 +211,7 @@ class SigV4Verifier:
 
 def _read_claim(request: IncomingRequest) -> _Claim:
     authorization = request.headers.get("authorization", "")
-    params = dict(_query_pairs(request.raw_query))
+    params = dict(_query_pairs(request.raw_query)) if request.raw_query else {}
     presigned = "X-Amz-Algorithm" in params
     if authorization and presigned:
         raise _invalid(
@@ -505,7 +505,10 @@ def _payload_hash(request: IncomingRequest, signed_headers: Sequence[str]) -> st
     declared = request.headers.get("x-amz-content-sha256")
     if declared == UNSIGNED_PAYLOAD and "x-amz-content-sha256" in signed_headers:
         return UNSIGNED_PAYLOAD
-    return hashlib.sha256(request.body).hexdigest()
+    return hashlib.sha256(request.body).hexdigest() if request.body else _EMPTY_SHA256
+
+
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 def _incomplete(message: str) -> SigV4Error:

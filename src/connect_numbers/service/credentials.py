@@ -15,6 +15,8 @@ from ..domain.accounts import DEFAULT_ACCOUNT, LOCAL_KEY, Credential
 
 __all__ = ["KeyRing"]
 
+_LOCAL = Credential(LOCAL_KEY, LOCAL_KEY, DEFAULT_ACCOUNT, LOCAL_KEY)
+
 
 class KeyRing:
     def __init__(
@@ -33,7 +35,7 @@ class KeyRing:
 
     def find(self, access_key_id: str) -> Credential | None:
         if access_key_id == LOCAL_KEY and self._allow_local:
-            return Credential(LOCAL_KEY, LOCAL_KEY, DEFAULT_ACCOUNT, LOCAL_KEY)
+            return _LOCAL
         now = self._monotonic()
         cached = self._cache.get(access_key_id)
         if cached is not None and cached[0] > now:

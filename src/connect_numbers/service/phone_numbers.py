@@ -230,22 +230,25 @@ def find_number(
     ``lookup`` reads a number by id (default: ``tx.uow.numbers.get``).
     """
     get = lookup or tx.uow.numbers.get
-    missing = NotFound(f"Phone number not found: {id_or_arn}")
     by_arn = id_or_arn.startswith("arn:")
     if by_arn:
         parsed = parse_arn(id_or_arn)
         if parsed is None or parsed.kind != "phone-number":
-            raise missing
+            raise _missing(id_or_arn)
         number = get(parsed.resource_id)
         if number is None or number.arn != id_or_arn:
-            raise missing
+            raise _missing(id_or_arn)
     else:
         number = get(id_or_arn)
     if number is None or number.account_id != caller.account_id or number.expired(tx.now):
-        raise missing
+        raise _missing(id_or_arn)
     if number.region != caller.region and not (by_arn and any_region):
-        raise missing
+        raise _missing(id_or_arn)
     return number
+
+
+def _missing(id_or_arn: str) -> NotFound:
+    return NotFound(f"Phone number not found: {id_or_arn}")
 
 
 def find_visible_number(
@@ -293,8 +296,8 @@ def describe_phone_number(
 
     with transaction(services, write=False) as tx:
         number = find_visible_number(tx, caller, id_or_arn, with_tags)
-        status = number.status(tx.now)
-        return number, status, number.status_message(tx.now), tags
+        status, message = number.status_now(tx.now)
+        return number, status, message, tags
 
 
 def list_phone_numbers(
