@@ -394,11 +394,12 @@ def _check_signature(request: IncomingRequest, claim: _Claim, scope: _Scope, sec
         if request.raw_query == claim.signed_query
         else replace(request, raw_query=claim.signed_query)
     )
-    canonical = canonical_request(signed_request, claim.signed_headers)
+    canonical = _canonical(signed_request, claim.signed_headers)  # sorted by _signed_header_names
     to_sign = string_to_sign(claim.timestamp, scope.credential_scope(), canonical)
     key = signing_key(secret, scope.date, scope.region, scope.service)
     expected = hmac.digest(key, to_sign.encode(), "sha256").hex()
-    if not hmac.compare_digest(expected.encode(), _utf8(claim.signature)):
+    given = claim.signature  # text other than ASCII never matches a hex digest
+    if not (given.isascii() and hmac.compare_digest(expected, given)):
         logger.debug(
             "SigV4 mismatch for %s; canonical request:\n%s", scope.access_key_id, canonical
         )
@@ -414,16 +415,17 @@ def canonical_request(request: IncomingRequest, signed_headers: Sequence[str]) -
     hash that does not match the body then fails as a signature mismatch.
     """
     names = signed_headers if isinstance(signed_headers, tuple) else tuple(signed_headers)
-    names = _sorted_names(names)
-    return "\n".join(
-        [
-            request.method.upper(),
-            _canonical_uri(request.raw_path),
-            _canonical_query(request.raw_query),
-            _canonical_headers(request.headers, names) + "\n",
-            ";".join(names),
-            _payload_hash(request, names),
-        ]
+    return _canonical(request, _sorted_names(names))
+
+
+def _canonical(request: IncomingRequest, names: tuple[str, ...]) -> str:
+    """``canonical_request`` with ``names`` sorted already."""
+    query = request.raw_query
+    return (
+        f"{request.method.upper()}\n{_canonical_uri(request.raw_path)}\n"
+        f"{_canonical_query(query) if query else ''}\n"
+        f"{_canonical_headers(request.headers, names)}\n\n{';'.join(names)}\n"
+        f"{_payload_hash(request, names)}"
     )
 
 
@@ -498,7 +500,8 @@ def _encode(text: str) -> str:
 
 
 def _canonical_headers(headers: Mapping[str, str], names: Sequence[str]) -> str:
-    return "\n".join(f"{name}:{' '.join(headers.get(name, '').split())}" for name in names)
+    get = headers.get
+    return "\n".join([f"{name}:{' '.join(get(name, '').split())}" for name in names])
 
 
 def _payload_hash(request: IncomingRequest, signed_headers: Sequence[str]) -> str:

@@ -101,9 +101,11 @@ class SqlUnitOfWork:
                 on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
             self.version = int(driver_scalar(connection, _VERSION_SQL) or 0)
         except BaseException as error:
-            self._factory.release(connection)
+            self._factory.release(connection, lost=connection_gone(error))
             if lost_connection(error):  # nothing was done: the caller runs it again
                 raise ConnectionLost(str(error)) from error
+            if timed_out(error):  # the next requests fail at once for as long (Gate)
+                self._factory.gate.waited(time.monotonic() - self._started, first_line(error))
             _reraise(error)
         if not self._factory.current(self.version):
             self.__exit__(None, None, None)  # nothing was done: roll back, hand back
