@@ -9,6 +9,7 @@ admin call goes to one, the requests alternate between both).
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -180,3 +181,22 @@ def test_concurrent_requests_share_one_bucket_exactly(servers: list[ServerProces
     for thread in threads:
         thread.join()
     assert seen == {200: 10, 429: 30}
+
+
+def test_a_clock_change_holds_from_the_next_request_everywhere(
+    servers: list[ServerProcess],
+) -> None:
+    """Every process keeps the clock between changes; a change on one is the clock of
+    the next request on every other (an instance's CreatedTime is the service clock)."""
+    assert statuses(servers, 8) == {200: 8}  # every worker and node has read the clock
+    ten_days = 10 * 86_400
+    servers[0].admin("POST", "clock", {"advance_seconds": ten_days})
+    for i in range(6):  # new connections: every worker and node answers some
+        client = Signed(servers[(i + 1) % len(servers)].endpoint)
+        try:
+            created = client.create_instance(f"clock-{i}")
+            described = client.send("GET", f"/instance/{created['Id']}").json()
+        finally:
+            client.close()
+        created_time = described["Instance"]["CreatedTime"]
+        assert abs(created_time - (time.time() + ten_days)) < 60, created_time

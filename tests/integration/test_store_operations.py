@@ -8,7 +8,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from connect_numbers.domain.errors import ConnectionLost
+from connect_numbers.domain.clock import ClockState
+from connect_numbers.domain.config import Config
+from connect_numbers.domain.errors import ConnectionLost, StaleState
 from connect_numbers.service.context import retried
 from connect_numbers.store.engine import migrate
 from connect_numbers.store.unit_of_work import SqlUnitOfWorkFactory
@@ -64,3 +66,52 @@ def test_a_connection_ended_by_the_database_is_lost_and_the_next_one_works(
         read_clock()
     assert retried(read_clock) is not None
     assert len(attempts) == 2  # the lost one, then one on a new connection
+
+
+def test_a_unit_of_work_finding_another_state_version_does_nothing_and_says_so(
+    engine: sa.Engine,
+) -> None:
+    """The request's first unit of work checks the version the process expects; a unit
+    of work that finds another one rolls back at once, and the expectation is spent by
+    the first unit of work either way."""
+    admin, server = SqlUnitOfWorkFactory(engine), SqlUnitOfWorkFactory(engine)
+    with server(write=False) as uow:
+        seen = uow.version
+    with admin(write=True) as uow:
+        uow.settings.save_clock(ClockState(offset_seconds=60.0))
+        uow.commit()
+    server.expect(seen)
+    assert server.expecting()
+    with pytest.raises(StaleState), server(write=True) as uow:
+        uow.settings.save_clock(ClockState(offset_seconds=1.0))  # never reached
+    assert not server.expecting()
+    with server(write=False) as uow:  # spent: no check, and nothing was written above
+        assert uow.version == seen + 1
+        assert uow.settings.load()[0].offset_seconds == 60.0
+    server.expect(seen + 1)
+    with server(write=False) as uow:  # the version it expects: it goes on
+        assert uow.version == seen + 1
+    assert not server.expecting()
+
+
+def test_every_settings_change_moves_the_version_that_keeps_them(engine: sa.Engine) -> None:
+    """A process keeps the settings row between changes (per connection, by version):
+    a clock or configuration change made through another factory is read at once."""
+    admin, server = SqlUnitOfWorkFactory(engine), SqlUnitOfWorkFactory(engine)
+    with server(write=False) as uow:
+        assert uow.settings.load() == (ClockState(), Config())  # kept from here
+    with admin(write=True) as uow:
+        uow.settings.save_clock(ClockState(offset_seconds=90.0))
+        uow.commit()
+    with server(write=False) as uow:
+        assert uow.settings.load()[0].offset_seconds == 90.0
+    with admin(write=True) as uow:
+        uow.settings.save_config(Config(settle_seconds=7))
+        uow.commit()
+    with server(write=False) as uow:
+        assert uow.settings.load()[1].settle_seconds == 7
+    with server(write=True) as uow:  # its own change, rolled back: the row as it was
+        uow.settings.save_config(Config(settle_seconds=9))
+        assert uow.settings.load()[1].settle_seconds == 9
+    with server(write=False) as uow:
+        assert uow.settings.load()[1].settle_seconds == 7
