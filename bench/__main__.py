@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from .cold_start import run_cold_start
 from .fixtures import BENCH_CONFIG, BENCH_QUOTA, Fixture, prepare_instance, prepare_numbers
 from .moto import run_moto_comparison
 from .postgres import NAME as POSTGRES_SCENARIO
@@ -72,6 +73,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="N",
         help="also measure describe, release, a list page of 1000, search and RSS on a "
         "database of N claimed numbers next to one of 1,000 (e.g. --scale 1000000)",
+    )
+    parser.add_argument(
+        "--cold-start",
+        action="store_true",
+        help="also time serve's start to its first answered request, on a new and on an "
+        "existing database (median of three starts each)",
     )
     parser.add_argument(
         "--workers-scaling",
@@ -170,6 +177,9 @@ def _run(args: argparse.Namespace, tmp: Path, stack: contextlib.ExitStack) -> di
         results.extend(run_workers_scaling(settings, tmp, stack))
     if args.scale:
         results.extend(run_scale(args.scale, wrk, settings, tmp, stack))
+    if args.cold_start:
+        print("timing cold starts ...", flush=True)
+        results.extend(run_cold_start(tmp))
     _ratios(results)
     return {"fixture_config": BENCH_CONFIG, "quota": BENCH_QUOTA, "results": results}
 
@@ -243,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             "moto": args.moto,
             "scale": args.scale,
             "workers_scaling": args.workers_scaling,
+            "cold_start": args.cold_start,
             "server_config": outcome["fixture_config"],
             "quota_phone_numbers_per_instance": outcome["quota"],
         },

@@ -29,6 +29,7 @@ from connect_numbers.protocol.sigv4 import (
     SigV4Error,
     SigV4Verifier,
     canonical_request,
+    signer,
     signing_key,
     string_to_sign,
 )
@@ -511,12 +512,14 @@ def test_a_second_verification_with_the_same_key_date_and_region_reuses_the_sign
         _signed(CLAIM),
         _signed(LIST, region="us-west-2"),
     )
+    signer.cache_clear()
     signing_key.cache_clear()
     verifier.verify(first, NOW)
     verifier.verify(second, NOW)
-    assert (signing_key.cache_info().misses, signing_key.cache_info().hits) == (1, 1)
+    assert (signer.cache_info().misses, signer.cache_info().hits) == (1, 1)
+    assert signing_key.cache_info().misses == 1  # derived once
     verifier.verify(other_region, NOW)
-    assert signing_key.cache_info().misses == 2
+    assert signer.cache_info().misses == signing_key.cache_info().misses == 2
 
 
 # --- missing and malformed authorization -----------------------------------------------

@@ -39,6 +39,7 @@ __all__ = [
     "SigV4Error",
     "SigV4Verifier",
     "canonical_request",
+    "signer",
     "signing_key",
     "string_to_sign",
 ]
@@ -396,8 +397,9 @@ def _check_signature(request: IncomingRequest, claim: _Claim, scope: _Scope, sec
     )
     canonical = _canonical(signed_request, claim.signed_headers)  # sorted by _signed_header_names
     to_sign = string_to_sign(claim.timestamp, scope.credential_scope(), canonical)
-    key = signing_key(secret, scope.date, scope.region, scope.service)
-    expected = hmac.digest(key, to_sign.encode(), "sha256").hex()
+    signature = signer(secret, scope.date, scope.region, scope.service).copy()
+    signature.update(to_sign.encode())
+    expected = signature.hexdigest()
     given = claim.signature  # text other than ASCII never matches a hex digest
     if not (given.isascii() and hmac.compare_digest(expected, given)):
         logger.debug(
@@ -447,6 +449,13 @@ def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
     for part in (region, service, TERMINATOR):
         key = _hmac(key, part)
     return key
+
+
+@lru_cache(maxsize=512)
+def signer(secret: str, date: str, region: str, service: str) -> hmac.HMAC:
+    """An HMAC-SHA256 keyed with the derived SigV4 key, fed nothing yet: each request
+    signs with a copy of it (cheaper than keying a new one)."""
+    return hmac.new(signing_key(secret, date, region, service), digestmod=hashlib.sha256)
 
 
 def _hmac(key: bytes, message: str) -> bytes:
