@@ -18,7 +18,7 @@ from .fixtures import BENCH_CONFIG, BENCH_QUOTA, Fixture, prepare_instance, prep
 from .moto import run_moto_comparison
 from .postgres import NAME as POSTGRES_SCENARIO
 from .postgres import run_claim_release_postgresql
-from .processes import ServerProcess, connect_numbers_argv, free_port, trivial_argv
+from .processes import ServerProcess, connect_numbers_argv, floor_argv, free_port, trivial_argv
 from .report import ScenarioResult, as_json, brief, machine_info, render_table, write_results
 from .scale import run_scale
 from .scenarios import (
@@ -73,6 +73,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="N",
         help="also measure describe, release, a list page of 1000, search and RSS on a "
         "database of N claimed numbers next to one of 1,000 (e.g. --scale 1000000)",
+    )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also run describe_phone_number against bench/floor.py, the least such an "
+        "answer costs in CPython on this machine (a reference, not the server)",
     )
     parser.add_argument(
         "--cold-start",
@@ -167,21 +173,64 @@ def _run(args: argparse.Namespace, tmp: Path, stack: contextlib.ExitStack) -> di
         if wrk_error and result.error == "RuntimeError: wrk is not available":
             result.error = wrk_error
         results.append(result)
+    results.extend(_optional(args, results, fixture, wrk, settings, tmp, stack))
+    _ratios(results)
+    return {"fixture_config": BENCH_CONFIG, "quota": BENCH_QUOTA, "results": results}
+
+
+def _optional(
+    args: argparse.Namespace,
+    results: list[ScenarioResult],
+    fixture: Fixture,
+    wrk: str | None,
+    settings: Settings,
+    tmp: Path,
+    stack: contextlib.ExitStack,
+) -> list[ScenarioResult]:
+    """The scenarios the options add (--floor, --durability, --moto, ...)."""
+    more: list[ScenarioResult] = []
+    if args.floor:
+        more.append(_floor(fixture, wrk, settings, tmp, stack, args.synchronous))
     if args.durability and "claim_release" in args.scenario_list:
-        results.extend(_durability(args, tmp, stack, settings, results))
+        more.extend(_durability(args, tmp, stack, settings, results))
     if args.moto:
         print("running describe_instance against moto_server ...", flush=True)
         ours = next((r for r in results if r.name == "describe_instance"), None)
-        results.append(run_moto_comparison(wrk, settings, tmp, ours))
+        more.append(run_moto_comparison(wrk, settings, tmp, ours))
     if args.workers_scaling:
-        results.extend(run_workers_scaling(settings, tmp, stack))
+        more.extend(run_workers_scaling(settings, tmp, stack))
     if args.scale:
-        results.extend(run_scale(args.scale, wrk, settings, tmp, stack))
+        more.extend(run_scale(args.scale, wrk, settings, tmp, stack))
     if args.cold_start:
         print("timing cold starts ...", flush=True)
-        results.extend(run_cold_start(tmp))
-    _ratios(results)
-    return {"fixture_config": BENCH_CONFIG, "quota": BENCH_QUOTA, "results": results}
+        more.extend(run_cold_start(tmp))
+    return more
+
+
+def _floor(
+    fixture: Fixture,
+    wrk: str | None,
+    settings: Settings,
+    tmp: Path,
+    stack: contextlib.ExitStack,
+    synchronous: str,
+) -> ScenarioResult:
+    """describe_phone_number against bench/floor.py, on the server's database."""
+    name = "describe_phone_number[floor]"
+    print(f"running {name} ...", flush=True)
+    port = free_port()
+    db = tmp / f"bench-{synchronous.lower()}.db"
+    floor = ServerProcess("floor", floor_argv(port, db), port, "/", tmp)
+    stack.callback(floor.stop)
+    try:
+        floor.start()
+    except RuntimeError as error:
+        return ScenarioResult(name=name, target="floor", error=brief(error))
+    result = run_wrk_scenario("describe_phone_number", floor, fixture, wrk, settings, "floor")
+    result.name = name
+    floor.stop()
+    result.extra["note"] = "bench/floor.py: the answer's least cost here (a reference)"
+    return result
 
 
 def _durability(
@@ -254,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             "scale": args.scale,
             "workers_scaling": args.workers_scaling,
             "cold_start": args.cold_start,
+            "floor": args.floor,
             "server_config": outcome["fixture_config"],
             "quota_phone_numbers_per_instance": outcome["quota"],
         },

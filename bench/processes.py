@@ -206,4 +206,10 @@ def trivial_argv(port: int) -> list[str]:
     return [sys.executable, "-m", "bench.trivial", "--host", HOST, "--port", str(port)]
 
 
+def floor_argv(port: int, db: Path) -> list[str]:
+    """bench/floor.py on the bench's SQLite database."""
+    where = ["--host", HOST, "--port", str(port), "--db", str(db)]
+    return [sys.executable, "-m", "bench.floor", *where]
+
+
 _CLI_MODULE = "connect_numbers.entrypoints.cli"
