@@ -160,23 +160,24 @@ class Pipeline:
         answered again when the first unit of work finds the state moved, or, for an
         answer that needed none, when one read finds it moved."""
         uow = self.services.uow
-        for attempt in range(1, _STALE_ATTEMPTS + 1):
-            snapshot = self.shared.snapshot()
-            last = attempt == _STALE_ATTEMPTS
-            uow.expect(None if last else snapshot.version)
-            try:
-                response = self._answer_or_error(exchange, snapshot)
-            except StaleState:
+        try:
+            for _ in range(_STALE_ATTEMPTS - 1):  # the last one answers as the state stands
+                snapshot = self.shared.snapshot()
+                uow.expect(snapshot.version)
+                try:
+                    response = self._answer_or_error(exchange, snapshot)
+                except StaleState:
+                    uow.expect(None)
+                    self.shared.reload()
+                    continue
+                unchecked = uow.expecting()
                 uow.expect(None)
+                if not (unchecked and self.shared.moved()):
+                    return response
                 self.shared.reload()
-                continue
-            unchecked = uow.expecting()
-            uow.expect(None)
-            if unchecked and not last and self.shared.moved():
-                self.shared.reload()
-                continue
-            return response
-        raise AssertionError("unreachable: the last attempt answers as the state stands")
+            return self._answer_or_error(exchange, self.shared.snapshot())  # as it stands
+        finally:
+            uow.expect(None)  # whatever happened, this thread's next work expects nothing
 
     def _answer_or_error(self, exchange: _Exchange, snapshot: Snapshot) -> Response:
         exchange.delay, exchange.churn_limited = 0.0, False
