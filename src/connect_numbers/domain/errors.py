@@ -19,6 +19,7 @@ __all__ = [
     "NotReady",
     "QuotaExceeded",
     "ResourceInUse",
+    "StateMoved",
     "StorageFailure",
     "Throttled",
 ]
@@ -106,6 +107,16 @@ class ConnectionLost(Contention):
     """The database connection was lost before the transaction committed (the database
     restarted, a proxy closed an idle connection): nothing was written, and the use case
     may run again on a new connection."""
+
+
+class StateMoved(Exception):
+    """A transaction read another shared state version than the one the process's
+    cached state is at: it was rolled back before COMMIT, and the request is answered
+    again once the process has reloaded what it keeps."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"the shared state moved to version {version}")
+        self.version = version
 
 
 class StorageFailure(Exception):

@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 from botocore.model import OperationModel
 
 from ..domain.accounts import Credential
-from ..domain.errors import ChurnLimited, DomainError, StorageFailure
+from ..domain.errors import ChurnLimited, DomainError, StateMoved, StorageFailure
 from ..domain.faults import FaultRule
 from ..protocol import validation
 from ..protocol.errors import AwsError, FrontDoorError, unimplemented_operation
@@ -61,6 +61,7 @@ from .throttling import Throttle
 __all__ = ["HttpRequest", "Pipeline", "new_request_id"]
 
 Result = TypeVar("Result")
+_ANSWERS = 4  # times a request is answered at most while the shared state keeps moving
 log = logging.getLogger("connect_numbers")
 access_log = logging.getLogger("connect_numbers.access")
 
@@ -110,7 +111,7 @@ class Pipeline:
     def handle(self, request: HttpRequest) -> Response:
         exchange = _Exchange(request, new_request_id(), time.perf_counter())
         try:
-            response = self._answer(exchange)
+            response = self._answer_current(exchange)
         except (AwsError, FrontDoorError) as error:
             response = error_response(error.code, error.status, error.body(), exchange.request_id)
             exchange.churn_limited = isinstance(error.__cause__, ChurnLimited)
@@ -133,6 +134,26 @@ class Pipeline:
         _log_access(exchange, response)
         self._measure(exchange, response)
         return response
+
+    def _answer_current(self, exchange: _Exchange) -> Response:
+        """``_answer``, again when the shared state turned out to have moved (on
+        PostgreSQL the request's own transactions tell: entrypoints/shared_state.py)."""
+        try:
+            for _ in range(_ANSWERS - 1):
+                try:
+                    response = self._answer(exchange)
+                except StateMoved as moved:
+                    self.shared.moved(moved.version)
+                    continue
+                except (AwsError, FrontDoorError):
+                    if self.shared.was_current():
+                        raise
+                    continue
+                if self.shared.was_current():
+                    return response
+            return self._answer(exchange)
+        finally:
+            self.shared.done()
 
     def _answer(self, exchange: _Exchange) -> Response:
         request = exchange.request

@@ -6,6 +6,12 @@ Each request reads that version (one primary-key read outside any transaction)
 and reloads what the process keeps only when it moved (and empties the key
 cache): a change answered by the admin API on any process or node applies from
 the next request everywhere, and an idle rule table costs one small read.
+
+On PostgreSQL that read costs no round trip of its own: every transaction reads the
+version in its first round trip (store/versions.py), and one that reads another
+version than the process's raises ``StateMoved`` before it commits; the pipeline
+then reloads (``moved``) and answers the request again. A request that ran no
+transaction reads the version once it is answered (``was_current``).
 """
 
 from __future__ import annotations
@@ -35,11 +41,40 @@ class SharedState:
         self._snapshot: Snapshot | None = None
 
     def current(self) -> Snapshot:
-        """The settings as of now: reloaded if the version moved since the last request."""
-        version = retried(self._services.uow.state_version)  # again on a lost connection
+        """The settings as of now: reloaded if the version moved since the last request
+        (on PostgreSQL: as the request's transactions will check)."""
+        uow = self._services.uow
+        if self._snapshot is not None and uow.checks_versions:
+            uow.expect_version(self._snapshot.version)
+            return self._snapshot
+        return self.moved(retried(uow.state_version))  # again on a lost connection
+
+    def was_current(self) -> bool:
+        """Whether the request just answered saw the current state; if not, it is
+        reloaded now and the request must be answered again."""
+        uow = self._services.uow
+        if not uow.checks_versions:
+            return True
+        seen = uow.version_seen()
+        uow.expect_version(None)
+        if seen is None:  # no transaction read it
+            seen = retried(uow.state_version)
+        if self._snapshot is not None and self._snapshot.version == seen:
+            return True
+        self.moved(seen)
+        return False
+
+    def moved(self, version: int) -> Snapshot:
+        """The state at ``version`` (or later), reloaded unless that is what is kept."""
         snapshot = self._snapshot
         if snapshot is None or snapshot.version != version:
+            self._services.uow.expect_version(None)
             self._on_change()
             throttling, rules = retried(lambda: shared_settings(self._services))
             snapshot = self._snapshot = Snapshot(version, throttling, tuple(rules))
         return snapshot
+
+    def done(self) -> None:
+        """The request is answered: the next transactions of this thread expect nothing."""
+        if self._services.uow.checks_versions:
+            self._services.uow.expect_version(None)

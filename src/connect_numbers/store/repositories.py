@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -18,6 +18,9 @@ from ._fast import FastQuery, FastStatement, dbapi_connection, insert_all
 from .faults import bump_version
 from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
+
+if TYPE_CHECKING:
+    from .versions import Watch
 
 __all__ = [
     "SqlAccessKeyRepository",
@@ -36,14 +39,18 @@ class SqlSettingsRepository:
     On SQLite each connection keeps the last one it read and reads it again only
     when the database changed since (``PRAGMA data_version``: a change committed by
     any other connection) or this process wrote the row (:func:`settings_written`;
-    SQLite's counter does not move for a connection's own commits).
+    SQLite's counter does not move for a connection's own commits). On PostgreSQL
+    each process keeps the one read at the current state version (store/versions.py).
     """
 
-    def __init__(self, connection: sa.Connection) -> None:
+    def __init__(self, connection: sa.Connection, watch: Watch | None = None) -> None:
         self._db = connection
+        self._watch = watch  # PostgreSQL: kept per process, checked by the state version
         self.changed = False  # this transaction wrote the row: forget it again at its end
 
     def load(self) -> tuple[ClockState, Config]:
+        if self._watch is not None:
+            return self._watch.settings(self._db)
         if self._db.dialect.name != "sqlite":
             return self._read()
         version = (dbapi_connection(self._db).execute(_DATA_VERSION).fetchone()[0], _written[0])
@@ -60,10 +67,11 @@ class SqlSettingsRepository:
         if row is None:
             return ClockState(), Config()
         clock = ClockState(row["clock_offset"], row["clock_frozen_at"])
-        return clock, _config(row["config"])
+        return clock, config_of(row["config"])
 
     def save_clock(self, state: ClockState) -> None:
         self._upsert(clock_offset=state.offset_seconds, clock_frozen_at=state.frozen_at)
+        bump_version(self._db)  # PostgreSQL keeps the settings until the version moves
 
     def save_config(self, config: Config) -> None:
         self._upsert(config=config.to_document())
@@ -112,7 +120,7 @@ def _parsed_config(document: str) -> Config:
     return Config.from_document(json.loads(document))
 
 
-def _config(document: str | dict[str, Any]) -> Config:
+def config_of(document: str | dict[str, Any]) -> Config:
     """The configuration in ``document`` (JSON text or parsed), parsed once per distinct one."""
     if isinstance(document, str):
         return _parsed_config(document)
@@ -134,6 +142,11 @@ class SqlInstanceRepository:
             return _instance(row)
         row = _REPLICA.first(self._db, id=instance_id, account_id=account_id, region=region)
         return _replica_instance(row) if row is not None else None
+
+    def ahead_get(
+        self, account_id: str, region: str, instance_id: str
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_INSTANCE, {"id": instance_id, "account_id": account_id, "region": region})]
 
     def get_with_tags(
         self, account_id: str, region: str, instance_id: str
@@ -298,6 +311,9 @@ class SqlTagRepository:
     def get(self, resource_arn: str) -> dict[str, str]:
         return {row["key"]: row["value"] for row in _TAGS.rows(self._db, arn=resource_arn)}
 
+    def ahead_get(self, resource_arn: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_TAGS, {"arn": resource_arn})]
+
     def put(self, resource_arn: str, tags: dict[str, str]) -> None:
         self.remove(resource_arn, list(tags))
         rows = [{"resource_arn": resource_arn, "key": k, "value": v} for k, v in tags.items()]
@@ -312,7 +328,7 @@ class SqlTagRepository:
         )
 
     def clear(self, resource_arn: str) -> None:
-        _CLEAR_TAGS.run(self._db, arn=resource_arn)
+        _CLEAR_TAGS.defer(self._db, arn=resource_arn)
 
 
 _TAGS = FastQuery(
@@ -348,9 +364,15 @@ class SqlIdempotencyRepository:
             row["created_at"],
         )
 
+    def ahead_get(
+        self, account_id: str, region: str, operation: str, token: str
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        key = {"account_id": account_id, "region": region, "operation": operation}
+        return [(_TOKEN, {"token": token, **key})]
+
     def put(self, record: IdempotencyRecord) -> None:
         """Record a token that has no record (``forget`` an expired one first)."""
-        _RECORD_TOKEN.run(
+        _RECORD_TOKEN.defer(
             self._db,
             fingerprint=record.fingerprint,
             outcome=record.outcome,
@@ -359,7 +381,7 @@ class SqlIdempotencyRepository:
         )
 
     def forget(self, record: IdempotencyRecord) -> None:
-        _FORGET_TOKEN.run(self._db, **_key(record))
+        _FORGET_TOKEN.defer(self._db, **_key(record))
 
     def purge(self, before: float, limit: int) -> int:
         """Delete at most ``limit`` records created before ``before``, oldest first."""

@@ -33,16 +33,17 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from functools import cached_property
 from types import TracebackType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import ConnectionLost, Contention
 from ..domain.idempotency import IdempotencyRecord
-from ._fast import dbapi_connection, driver_scalar, on_driver
+from ._fast import BATCH_KEY, Batch, FastQuery, dbapi_connection, driver_scalar, on_driver
 from .failures import (
     Gate,
     connection_gone,
@@ -79,6 +80,7 @@ from .repositories import (
 )
 from .tables import metadata, state_version
 from .traffic import SqlReplicaRepository, SqlTdgRepository
+from .versions import Versions, Watch
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
@@ -97,9 +99,15 @@ class SqlUnitOfWork:
         self._open = True
         self._committing = False
         self._started = time.monotonic()
+        self._batch: Batch | None = None
+        self._watch: Watch | None = None
         try:
             if connection.dialect.name == "sqlite":
                 on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
+            else:  # PostgreSQL: statements go in batches, the state version read first
+                dbapi_connection(connection).autocommit = True  # the batch sends BEGIN
+                self._batch = connection.info[BATCH_KEY] = Batch()
+                self._watch = self._factory.versions.watch(self._batch)
         except BaseException as error:
             self._factory.release(connection)
             _reraise(error)
@@ -111,6 +119,8 @@ class SqlUnitOfWork:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        original = error
+        error = self._confirmed(error)
         broken = isinstance(error, DBAPIError)
         try:
             if self._open:
@@ -121,6 +131,9 @@ class SqlUnitOfWork:
                 _reraise(failed)
             # the rollback failed too (the connection is gone): the first error tells why
         finally:
+            if self._connection.info.pop(BATCH_KEY, None) is not None:
+                with contextlib.suppress(Exception):  # a connection that is gone is released
+                    dbapi_connection(self._connection).autocommit = False
             if broken or not self._shared:
                 self._factory.release(self._connection, lost=connection_gone(error))
             else:
@@ -133,13 +146,49 @@ class SqlUnitOfWork:
             translated = _translated(error)
             if translated is not error:
                 raise translated from error
+            if error is not original:
+                raise error
+
+    def _confirmed(self, error: BaseException | None) -> BaseException | None:
+        """``error``, or what checking the state version says instead: a transaction
+        that sent nothing on PostgreSQL has not read it yet (store/versions.py)."""
+        if self._watch is None or not self._open or isinstance(error, DBAPIError):
+            return error
+        try:
+            self._watch.confirm(self._connection)
+        except BaseException as failed:  # stale settings or shared state: the answer
+            return failed
+        return error
 
     # Each repository is made when the unit of work first uses it: a read touches two
     # or three of them.
 
     @cached_property
     def settings(self) -> SqlSettingsRepository:
-        return SqlSettingsRepository(self._connection)
+        return SqlSettingsRepository(self._connection, self._watch)
+
+    @property
+    def seen_version(self) -> int | None:
+        """The shared state version this transaction read (PostgreSQL), once it has."""
+        return self._watch.seen if self._watch is not None else None
+
+    def read_ahead(self, reads: Callable[[], list[tuple[str, str, tuple[Any, ...]]]]) -> None:
+        """Announce the reads the use case is about to make, as (repository, method,
+        arguments): on PostgreSQL they are sent together, in that order, in one round
+        trip (a read the use case then makes with the same arguments is answered from
+        it); on SQLite, where a read costs no round trip, ``reads`` is not even called."""
+        if self._batch is None:
+            return
+        queries: list[tuple[str, Any]] = []
+        for repository, method, arguments in reads():
+            planned: list[tuple[FastQuery, dict[str, Any]]] = getattr(
+                getattr(self, repository), "ahead_" + method
+            )(*arguments)
+            queries += [query.ahead(self._connection, **params) for query, params in planned]
+        try:
+            self._batch.read_ahead(self._connection, queries)
+        except DBAPIError as error:
+            _reraise(error)
 
     @cached_property
     def instances(self) -> SqlInstanceRepository:
@@ -235,16 +284,24 @@ class SqlUnitOfWork:
 
     def _end(self, *, commit: bool) -> None:
         connection = self._connection
+        batch = self._batch
+        if batch is not None and not commit:
+            batch.discard()
         if connection.in_transaction():  # SQLAlchemy joined it: end it through it
+            if batch is not None and commit:
+                batch.flush(connection)
             if commit:
                 connection.commit()
             else:
                 connection.rollback()
+        elif batch is not None and commit:
+            batch.commit(connection)  # with the writes it deferred: one round trip
         else:
             on_driver(connection, "COMMIT" if commit else "ROLLBACK")
         self._open = False
         if "settings" in self.__dict__ and self.settings.changed:  # cached in it: stale
             settings_written()
+            self._factory.versions.forget_settings()
 
     def wipe(self) -> None:
         """Delete every row of every table (the schema stays); the state version is
@@ -265,10 +322,22 @@ class _LockedIdempotencyRepository(SqlIdempotencyRepository):
     ) -> IdempotencyRecord | None:
         if self._db.dialect.name == "postgresql":
             key = "\x1f".join((account_id, region, operation, token))
-            self._db.execute(
-                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
-            )
+            _TOKEN_LOCK.tuples(self._db, key=key)
         return super().get(account_id, region, operation, token)
+
+    def ahead_get(
+        self, account_id: str, region: str, operation: str, token: str
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        found = super().ahead_get(account_id, region, operation, token)
+        if self._db.dialect.name == "postgresql":
+            key = "\x1f".join((account_id, region, operation, token))
+            found.insert(0, (_TOKEN_LOCK, {"key": key}))
+        return found
+
+
+_TOKEN_LOCK = FastQuery(
+    sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(sa.bindparam("key"), 0)))
+)
 
 
 class SqlUnitOfWorkFactory:
@@ -284,6 +353,23 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self.gate = Gate()  # store/failures.py: no queue of requests each waiting a timeout
         self._local = threading.local()
+        self.versions = Versions()  # PostgreSQL: the settings kept, the version expected
+
+    @property
+    def checks_versions(self) -> bool:
+        """Whether every unit of work reads the shared state version in its first round
+        trip (PostgreSQL), so that a request need not read it beforehand."""
+        return self.engine.dialect.name == "postgresql"
+
+    def expect_version(self, version: int | None) -> None:
+        """The units of work this thread opens next raise ``StateMoved`` before they
+        commit when they read another shared state version than ``version`` (None: no
+        expectation)."""
+        self.versions.expect(version)
+
+    def version_seen(self) -> int | None:
+        """The version the units of work of this thread read since ``expect_version``."""
+        return self.versions.seen_since_expected()
 
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self, write=write)
