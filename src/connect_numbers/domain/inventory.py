@@ -386,9 +386,9 @@ class SyntheticInventory:
         tens of microseconds) and its bucket built if need be.
         """
         for length in (2, 3, 4):  # calling codes have 1 to 3 digits
-            for bucket in self._by_head.get(e164[:length], ()):
-                if bucket.contains(e164):
-                    return bucket.key
+            for built in self._by_head.get(e164[:length], ()):
+                if built.contains(e164):
+                    return built.key
         found = classify(e164)
         if found is None:
             return None
