@@ -32,10 +32,11 @@ _Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
 class _Compiled:
-    __slots__ = ("arguments", "defaults", "order", "processors", "sql")
+    __slots__ = ("arguments", "batched", "defaults", "order", "processors", "sql")
 
     def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
+        self.batched = dialect.name == "postgresql"  # a unit of work may hold a Batch
         self.sql = str(compiled)
         self.order = tuple(compiled.positiontup) if compiled.positional else None
         self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
@@ -145,7 +146,7 @@ class FastQuery(_Fast):
     def _fetch(
         self, connection: sa.Connection, compiled: _Compiled, params: dict[str, Any]
     ) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
-        batch: Batch | None = connection.info.get(BATCH_KEY)
+        batch: Batch | None = connection.info.get(BATCH_KEY) if compiled.batched else None
         if batch is not None:
             return batch.fetch(connection, compiled.sql, compiled.bind(params))
         cursor = _execute(connection, compiled, params)
@@ -169,11 +170,11 @@ class FastStatement(_Fast):
     """
 
     def run(self, connection: sa.Connection, **params: Any) -> int:
-        batch: Batch | None = connection.info.get(BATCH_KEY)
+        compiled = self._for(connection.dialect)
+        batch: Batch | None = connection.info.get(BATCH_KEY) if compiled.batched else None
         if batch is not None:
-            compiled = self._for(connection.dialect)
             return batch.run(connection, compiled.sql, compiled.bind(params))
-        cursor = _execute(connection, self._for(connection.dialect), params)
+        cursor = _execute(connection, compiled, params)
         try:
             return int(cursor.rowcount)
         finally:
@@ -182,11 +183,11 @@ class FastStatement(_Fast):
     def defer(self, connection: sa.Connection, **params: Any) -> None:
         """Run the statement, whose row count nobody needs: in a batch that reads ahead
         (PostgreSQL), it is sent with the next round trip, at the latest with COMMIT."""
-        batch: Batch | None = connection.info.get(BATCH_KEY)
+        compiled = self._for(connection.dialect)
+        batch: Batch | None = connection.info.get(BATCH_KEY) if compiled.batched else None
         if batch is None or not batch.deferring:
             self.run(connection, **params)
             return
-        compiled = self._for(connection.dialect)
         batch.defer(compiled.sql, compiled.bind(params))
 
 
@@ -299,10 +300,10 @@ class Batch:
                     for sql, arguments in sent:
                         cursors.append(cursor := driver.cursor())
                         cursor.execute(sql, arguments)
-                checks = cursors[first : first + len(preamble)]
-                checked = [_result(c, counts=False) for c in checks]
-                waited = cursors[len(sent) - len(statements) :]
-                answers = [_result(c, counts=counts) for c in waited]
+                checks = range(first, first + len(preamble))
+                checked = [_result(cursors[i], sent[i][0], counts=False) for i in checks]
+                waited = range(len(sent) - len(statements), len(sent))
+                answers = [_result(cursors[i], sent[i][0], counts=counts) for i in waited]
             except Exception as error:
                 raise _wrapped(connection, _PIPELINE, (), error) from error
         finally:
@@ -316,12 +317,17 @@ class Batch:
 _PIPELINE = "(statements sent together in one round trip)"
 
 
-def _result(cursor: Any, *, counts: bool) -> _Result:
+def _result(cursor: Any, sql: str, *, counts: bool) -> _Result:
     if counts:
         return [(int(cursor.rowcount),)], ("rowcount",)
-    if cursor.description is None:
-        return [], ()
-    return list(cursor.fetchall()), tuple(c[0] for c in cursor.description)
+    names = _NAMES.get(sql)
+    if names is None:  # psycopg makes a Column object per column of a description
+        description = cursor.description
+        names = _NAMES[sql] = tuple(c[0] for c in description) if description else ()
+    return (list(cursor.fetchall()) if names else []), names
+
+
+_NAMES: dict[str, tuple[str, ...]] = {}  # the column names of each statement's rows
 
 
 def _key(sql: str, arguments: Any) -> Any:
