@@ -2,9 +2,11 @@
 
 One server (``--workers 1``) on a throwaway cluster (``TemporaryPostgres``, as the tests
 use) started with ``pg_stat_statements`` loaded and tracking utility statements too
-(``BEGIN``, ``COMMIT``, ``ROLLBACK``). Its counters are reset after the setup and read
-after the loop: every statement the server sent is one round trip (nothing is
-pipelined), so their count over the requests answered is the round trips per request.
+(``BEGIN``, ``COMMIT``, ``ROLLBACK``). The server reaches the cluster through a proxy
+that counts round trips (bench/roundtrips.py: PostgreSQL's ReadyForQuery messages, one
+per exchange the client waits for, however many pipelined statements it holds). Both
+counters are reset after the setup and read after the loop: statements per request
+(``pg_stat_statements``) and round trips per request (the proxy) are both reported.
 The cluster's processes (the postmaster and its backends) are timed from /proc like
 the server: the backends' CPU per request is reported next to the server's.
 """
@@ -18,6 +20,7 @@ from typing import Any
 from .fixtures import prepare_instance
 from .processes import ServerProcess, connect_numbers_argv, free_port, tree_cpu_seconds
 from .report import ScenarioResult, brief
+from .roundtrips import RoundTripProxy, plain_url
 from .scenarios import Settings, run_churn_scenario
 
 __all__ = ["NAME", "run_claim_release_postgresql"]
@@ -38,9 +41,11 @@ def run_claim_release_postgresql(
         print(f"  {NAME} skipped: {brief(error)}", flush=True)
         return ScenarioResult(name=NAME, target="-", error=brief(error))
     port = free_port()
+    proxy = RoundTripProxy(postgres.port)
+    stack.callback(proxy.close)
     server = ServerProcess(
         "postgresql-1w",
-        connect_numbers_argv(port, postgres.url, "NORMAL"),
+        connect_numbers_argv(port, plain_url(postgres.url, proxy.port), "NORMAL"),
         port,
         "/_connect-numbers/health",
         tmp,
@@ -50,6 +55,7 @@ def run_claim_release_postgresql(
         fixture = prepare_instance(server.url)
         _execute(postgres.url, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         _execute(postgres.url, "SELECT pg_stat_statements_reset()")
+        proxy.reset()
         backend_before = tree_cpu_seconds(_postmaster(postgres.data))
         result = run_churn_scenario(NAME, server, fixture, settings, "postgresql,1w")
         backend = tree_cpu_seconds(_postmaster(postgres.data)) - backend_before
@@ -58,25 +64,31 @@ def run_claim_release_postgresql(
             "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query NOT LIKE %s",
             (_OURS,),
         )
+        round_trips = proxy.reset()
     except Exception as error:
         return ScenarioResult(name=NAME, target="postgresql", error=brief(error))
     finally:
         server.stop()
-    _add_round_trips(result, int(statements), backend)
+    _add_round_trips(result, int(statements), round_trips, backend)
     return result
 
 
-def _add_round_trips(result: ScenarioResult, statements: int, backend_seconds: float) -> None:
+def _add_round_trips(
+    result: ScenarioResult, statements: int, round_trips: int, backend_seconds: float
+) -> None:
     if not result.requests:
         return
-    per_request = statements / result.requests
+    per_request = round_trips / result.requests
+    statements_per_request = statements / result.requests
     backend_us = backend_seconds * 1e6 / result.requests
     result.extra["statements"] = statements
+    result.extra["statements_per_request"] = statements_per_request
+    result.extra["round_trips"] = round_trips
     result.extra["round_trips_per_request"] = per_request
     result.extra["backend_us_per_request"] = backend_us
     result.extra["note"] = (
-        f"{result.extra.get('note', '')}, {per_request:.1f} round trips/request, "
-        f"backends {backend_us:,.0f} µs/request"
+        f"{result.extra.get('note', '')}, {per_request:.1f} round trips/request "
+        f"({statements_per_request:.1f} statements), backends {backend_us:,.0f} µs/request"
     ).lstrip(", ")
 
 

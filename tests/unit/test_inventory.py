@@ -381,3 +381,19 @@ def test_building_every_bucket_is_reported(capsys: pytest.CaptureFixture[str]) -
         print(f"\ninventory: {len(CONNECT_COUNTRIES)} countries, buckets {dict(kinds)}")
         print(f"inventory: cold build of every bucket {total:.2f} s; slowest {slowest}")
     assert kinds[UIFN.value] == len(CONNECT_COUNTRIES)
+
+
+def test_locate_answers_the_same_before_and_after_the_bucket_is_built() -> None:
+    fresh = SyntheticInventory(CONNECT_COUNTRIES)
+    model = SyntheticInventory(CONNECT_COUNTRIES)
+    numbers = [
+        offered(model, country, kind).number_at(index)
+        for country, kind in (("US", DID), ("CA", DID), ("US", TOLL_FREE), ("FR", UIFN))
+        for index in (0, 7, 1234)
+    ]
+    first = [fresh.locate(e164) for e164 in numbers]  # classified, buckets built on the way
+    again = [fresh.locate(e164) for e164 in numbers]  # answered by the built buckets
+    assert first == again == [model.locate(e164) for e164 in numbers]
+    assert first[0] == BucketKey("US", DID) and first[-1] == BucketKey("FR", UIFN)
+    assert fresh.locate("+12065550100") == BucketKey("US", DID)
+    assert fresh.locate("+19005550100") is None  # premium rate: in no bucket

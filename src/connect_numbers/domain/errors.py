@@ -114,6 +114,10 @@ class StaleState(Exception):
     this process last read it: the transaction that found it did nothing, and the
     request is answered again once the process has read the new state."""
 
+    def __init__(self, version: int) -> None:
+        super().__init__(f"the shared state is at version {version} now")
+        self.version = version
+
 
 class StorageFailure(Exception):
     """The database cannot serve the request now: its disk is full, it does not answer in

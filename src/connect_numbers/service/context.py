@@ -19,6 +19,7 @@ from .ports import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "Caller",
+    "Read",
     "Services",
     "Tx",
     "as_document",
@@ -170,6 +171,9 @@ def idempotent(
     return result
 
 
+Read = tuple[str, str, tuple[Any, ...]]  # (repository, method, arguments): UnitOfWork.read_ahead
+
+
 def run_once(
     services: Services,
     caller: Caller,
@@ -178,9 +182,18 @@ def run_once(
     parameters: dict[str, Any],
     result_type: type[Result],
     run: Callable[[Tx], Result],
+    reads: Callable[[Tx], list[Read]] | None = None,
 ) -> Result:
-    """A mutation in a write transaction of its own, run once per client token."""
+    """A mutation in a write transaction of its own, run once per client token.
+
+    ``reads`` names the reads ``run`` will make, announced together with the client
+    token's (``UnitOfWork.read_ahead``: one round trip on PostgreSQL).
+    """
     with transaction(services, write=True) as tx:
+        if reads is not None:
+            scope = (caller.account_id, caller.region)
+            token_read = [("idempotency", "get", (*scope, operation, token))] if token else []
+            tx.uow.read_ahead(lambda: token_read + reads(tx))
         result = idempotent(tx, caller, operation, token, parameters, result_type, lambda: run(tx))
         tx.uow.commit()
         return result

@@ -27,6 +27,7 @@ from ..domain.phone_numbers import (
 from ..domain.traffic import paired_region
 from .context import Caller, Services, Tx, as_document, parameters_of, run_once, transaction
 from .inventory import classify_claimable
+from .read_plans import claim_reads, release_reads
 from .targets import TDG_KIND, Target, resolve_target
 
 __all__ = [
@@ -90,6 +91,7 @@ def claim_phone_number(services: Services, caller: Caller, command: ClaimPhoneNu
         parameters_of(command),
         Claimed,
         lambda tx: _claim(tx, caller, command),
+        lambda tx: claim_reads(tx, caller, command),
     )
 
 
@@ -416,6 +418,7 @@ def release_phone_number(
         {"id": id_or_arn},
         Done,
         lambda tx: _release(tx, caller, id_or_arn),
+        lambda tx: release_reads(caller, id_or_arn),
     )
 
 
@@ -438,9 +441,9 @@ def release_number(tx: Tx, caller: Caller, number: PhoneNumber, *, force: bool =
     if not force:
         number.check_not_busy(tx.now)
     tx.uow.quotas.lock(number.account_id, number.region)  # claims lock it first too
+    tags = tx.uow.tags.get(number.arn)  # read before the writes (read ahead, on PostgreSQL)
     tx.uow.numbers.remove(number.id)
-    tx.uow.flow_associations.remove_for_number(number.id)  # in every region
-    tags = tx.uow.tags.get(number.arn)
+    tx.uow.flow_associations.discard_for_number(number.id)  # in every region
     tx.uow.tags.clear(number.arn)
     if number.is_failed_claim:
         record(tx, caller, events.RELEASE, number, {"cooldown_until": None, "failed_claim": True})

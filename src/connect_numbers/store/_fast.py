@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 __all__ = [
+    "Batch",
     "FastQuery",
     "FastStatement",
     "dbapi_connection",
@@ -31,10 +32,11 @@ _Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
 class _Compiled:
-    __slots__ = ("arguments", "defaults", "order", "processors", "sql")
+    __slots__ = ("arguments", "batched", "defaults", "order", "processors", "sql")
 
     def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
+        self.batched = dialect.name == "postgresql"  # a unit of work may hold a Batch
         self.sql = str(compiled)
         self.order = tuple(compiled.positiontup) if compiled.positional else None
         self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
@@ -130,20 +132,29 @@ class FastQuery(_Fast):
 
     def tuples(self, connection: sa.Connection, **params: Any) -> list[tuple[Any, ...]]:
         """The rows as tuples, columns in the statement's order."""
-        cursor = _execute(connection, self._for(connection.dialect), params)
-        try:
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
+        return self._fetch(connection, self._for(connection.dialect), params)[0]
 
     def rows(self, connection: sa.Connection, **params: Any) -> list[dict[str, Any]]:
         compiled = self._for(connection.dialect)
+        found, names = self._fetch(connection, compiled, params)
+        return [dict(zip(names, row, strict=True)) for row in found]
+
+    def ahead(self, connection: sa.Connection, **params: Any) -> tuple[str, Any]:
+        """This query with ``params`` as a batch sends it (``Batch.read_ahead``)."""
+        return self._for(connection.dialect).sql, self._for(connection.dialect).bind(params)
+
+    def _fetch(
+        self, connection: sa.Connection, compiled: _Compiled, params: dict[str, Any]
+    ) -> tuple[list[tuple[Any, ...]], tuple[str, ...]]:
+        batch: Batch | None = connection.info.get(BATCH_KEY) if compiled.batched else None
+        if batch is not None:
+            return batch.fetch(connection, compiled.sql, compiled.bind(params))
         cursor = _execute(connection, compiled, params)
         try:
             names = self._names.get(compiled.sql)
             if names is None:
                 names = self._names[compiled.sql] = tuple(c[0] for c in cursor.description)
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            return list(cursor.fetchall()), names
         finally:
             cursor.close()
 
@@ -159,14 +170,171 @@ class FastStatement(_Fast):
     """
 
     def run(self, connection: sa.Connection, **params: Any) -> int:
-        cursor = _execute(connection, self._for(connection.dialect), params)
+        compiled = self._for(connection.dialect)
+        batch: Batch | None = connection.info.get(BATCH_KEY) if compiled.batched else None
+        if batch is not None:
+            return batch.run(connection, compiled.sql, compiled.bind(params))
+        cursor = _execute(connection, compiled, params)
         try:
             return int(cursor.rowcount)
         finally:
             cursor.close()
+
+    def defer(self, connection: sa.Connection, **params: Any) -> None:
+        """Run the statement, whose row count nobody needs: in a batch that reads ahead
+        (PostgreSQL), it is sent with the next round trip, at the latest with COMMIT."""
+        compiled = self._for(connection.dialect)
+        batch: Batch | None = connection.info.get(BATCH_KEY) if compiled.batched else None
+        if batch is None or not batch.deferring:
+            self.run(connection, **params)
+            return
+        batch.defer(compiled.sql, compiled.bind(params))
 
 
 def insert_all(table: sa.Table, *, skip: tuple[str, ...] = ()) -> FastStatement:
     """An INSERT of every column of ``table`` but ``skip``, bound by column name."""
     columns = [c.name for c in table.columns if c.name not in skip]
     return FastStatement(sa.insert(table).values({name: sa.bindparam(name) for name in columns}))
+
+
+# --- PostgreSQL: several statements in one round trip --------------------------------
+
+BATCH_KEY = "connect_numbers.batch"
+_Statement = tuple[str, Any]
+_Result = tuple[list[tuple[Any, ...]], tuple[str, ...]]
+
+
+class Batch:
+    """The statements of one PostgreSQL transaction, sent as few round trips as it can.
+
+    Each round trip is a psycopg pipeline: what was deferred (writes whose row count is
+    not read: ``FastStatement.defer``), what must be checked first (``preamble``: the
+    state version), then the statement the caller waits for, or the reads it announced
+    (``read_ahead``: their answers are kept until the same query asks for them), or
+    COMMIT. The database runs them in that order, as if they had been sent one by one;
+    an error in any of them is raised as SQLAlchemy's, as ``Connection.execute`` would.
+
+    A read that was answered ahead is forgotten as soon as a write is sent or deferred:
+    after a write the same query is asked of the database again.
+
+    The batch begins the transaction itself: ``BEGIN`` goes with its first round trip
+    (psycopg, left to begin it, would wait for the answer to ``BEGIN`` first), so the
+    driver's connection is in autocommit mode while the batch is used (``begin``).
+    """
+
+    def __init__(self) -> None:
+        self.begun = False
+        self.deferring = False  # writes are deferred once the use case has read ahead
+        self.pending: list[_Statement] = []
+        self.preamble: list[tuple[str, Any, Callable[[_Result], None]]] = []
+        self.answered: dict[Any, _Result] = {}
+
+    def defer(self, sql: str, arguments: Any) -> None:
+        self.answered.clear()
+        self.pending.append((sql, arguments))
+
+    def check_first(self, sql: str, arguments: Any, check: Callable[[_Result], None]) -> None:
+        """Send ``sql`` ahead of the next round trip's statements and give its answer to
+        ``check`` (which may raise: the transaction is then rolled back)."""
+        self.preamble.append((sql, arguments, check))
+
+    def read_ahead(self, connection: sa.Connection, reads: list[_Statement]) -> None:
+        """Send ``reads`` now, in one round trip; each answer waits for its query. From
+        then on, writes are deferred: the use case has said what it reads, and a write
+        that fails (a unique key taken) fails the transaction at its next round trip
+        instead, at the latest at COMMIT, which rolls it all back the same."""
+        self.deferring = True
+        results = self._round_trip(connection, reads)
+        for (sql, arguments), result in zip(reads, results, strict=True):
+            key = _key(sql, arguments)
+            if key is not None:
+                self.answered[key] = result
+
+    def fetch(self, connection: sa.Connection, sql: str, arguments: Any) -> _Result:
+        found = self.answered.pop(_key(sql, arguments), None)
+        if found is not None:
+            return found
+        return self._round_trip(connection, [(sql, arguments)])[0]
+
+    def run(self, connection: sa.Connection, sql: str, arguments: Any) -> int:
+        self.answered.clear()
+        return int(self._round_trip(connection, [(sql, arguments)], counts=True)[0][0][0][0])
+
+    def flush(self, connection: sa.Connection) -> None:
+        """Send what waits (before a statement sent another way, or a rollback)."""
+        self.answered.clear()
+        if self.pending or self.preamble:
+            self._round_trip(connection, [])
+
+    def commit(self, connection: sa.Connection) -> None:
+        """COMMIT, with the deferred writes (the state version is checked first)."""
+        if self.preamble:
+            self._round_trip(connection, [])
+        if self.begun:
+            self._round_trip(connection, [("COMMIT", None)])
+
+    def discard(self) -> None:
+        self.pending.clear()
+        self.preamble.clear()
+        self.answered.clear()
+
+    def _round_trip(
+        self,
+        connection: sa.Connection,
+        statements: list[_Statement],
+        *,
+        counts: bool = False,
+    ) -> list[_Result]:
+        preamble, self.preamble = self.preamble, []
+        pending, self.pending = self.pending, []
+        sent = [(sql, arguments) for sql, arguments, _ in preamble] + pending + statements
+        first = 0 if self.begun else 1
+        if not self.begun:
+            self.begun = True
+            sent.insert(0, ("BEGIN", None))
+        driver = dbapi_connection(connection)
+        cursors: list[Any] = []
+        try:
+            try:
+                with driver.pipeline():
+                    for sql, arguments in sent:
+                        cursors.append(cursor := driver.cursor())
+                        cursor.execute(sql, arguments)
+                checks = range(first, first + len(preamble))
+                checked = [_result(cursors[i], sent[i][0], counts=False) for i in checks]
+                waited = range(len(sent) - len(statements), len(sent))
+                answers = [_result(cursors[i], sent[i][0], counts=counts) for i in waited]
+            except Exception as error:
+                raise _wrapped(connection, _PIPELINE, (), error) from error
+        finally:
+            for cursor in cursors:
+                cursor.close()
+        for (_, _, check), result in zip(preamble, checked, strict=True):
+            check(result)
+        return answers
+
+
+_PIPELINE = "(statements sent together in one round trip)"
+
+
+def _result(cursor: Any, sql: str, *, counts: bool) -> _Result:
+    if counts:
+        return [(int(cursor.rowcount),)], ("rowcount",)
+    names = _NAMES.get(sql)
+    if names is None:  # psycopg makes a Column object per column of a description
+        description = cursor.description
+        names = _NAMES[sql] = tuple(c[0] for c in description) if description else ()
+    return (list(cursor.fetchall()) if names else []), names
+
+
+_NAMES: dict[str, tuple[str, ...]] = {}  # the column names of each statement's rows
+
+
+def _key(sql: str, arguments: Any) -> Any:
+    """A read's key among the answers kept: its text and its bound values."""
+    try:
+        values = tuple(sorted(arguments.items())) if isinstance(arguments, dict) else arguments
+        hash(values)
+    except TypeError:
+        return None
+    return sql, values

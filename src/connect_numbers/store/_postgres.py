@@ -26,6 +26,8 @@ import psycopg
 import sqlalchemy as sa
 from psycopg import errors
 
+from ._fast import BATCH_KEY
+
 __all__ = ["DatabaseTimeout", "postgres_engine"]
 
 _GRACE = 1.0  # seconds the client waits beyond the server's own statement timeout
@@ -74,6 +76,12 @@ def postgres_engine(url: str, connect_timeout: float, statement_timeout: float) 
         },
     )
     answer_timeout = statement_timeout + _GRACE if statement_timeout > 0 else None
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _flush(connection: sa.Connection, *_: Any) -> None:
+        batch = connection.info.get(BATCH_KEY)  # what a unit of work holds back goes first
+        if batch is not None:
+            batch.flush(connection)
 
     @sa.event.listens_for(engine, "do_connect")
     def _connect(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:

@@ -1,7 +1,8 @@
 """Database engines: the embedded SQLite default, and PostgreSQL.
 
 SQLite runs in WAL mode with ``synchronous=NORMAL`` (every answered write
-survives a kill of the process) or ``FULL`` (it also survives a power loss).
+survives a kill of the process) or ``FULL`` (it also survives a power loss), and
+checkpoints every ``WAL_AUTOCHECKPOINT`` pages written.
 Write transactions begin with ``BEGIN IMMEDIATE`` so that concurrent writers
 in several processes queue on the database lock instead of failing when a
 read transaction tries to become a write transaction.
@@ -37,6 +38,11 @@ __all__ = [
 ]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
+# WAL frames (pages) after which a commit also checkpoints: SQLite's default is 1,000. A
+# claim or release writes about 17 pages, mostly the same few (small tables, the ends
+# of indexes), so a checkpoint copies about as many distinct pages after 10,000 frames
+# as after 1,000, ten times less often; the WAL file stays below about 40 MB.
+WAL_AUTOCHECKPOINT = 10_000
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_STATEMENT_TIMEOUT = 5.0
 
@@ -98,6 +104,7 @@ def _sqlite_engine(url: str, synchronous: str, busy_timeout: float) -> sa.Engine
         for pragma in (
             "journal_mode=WAL",
             f"synchronous={synchronous}",
+            f"wal_autocheckpoint={WAL_AUTOCHECKPOINT}",
             f"busy_timeout={round(busy_timeout * 1000)}",
             "foreign_keys=ON",
         ):

@@ -144,6 +144,11 @@ class SqlFlowAssociationRepository:
         """Delete the number's associations in every region; returns how many there were."""
         return _REMOVE_FOR_NUMBER.run(self._db, phone_number_id=phone_number_id)
 
+    def discard_for_number(self, phone_number_id: str) -> None:
+        """Delete the number's associations in every region, not counting them (on
+        PostgreSQL sent with the transaction's next round trip)."""
+        _REMOVE_FOR_NUMBER.defer(self._db, phone_number_id=phone_number_id)
+
     def remove_for_flow(self, flow_id: str) -> int:
         """Delete every association with the flow; returns how many there were."""
         done = self._db.execute(

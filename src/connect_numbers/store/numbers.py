@@ -132,16 +132,27 @@ class SqlPhoneNumberRepository:
         return [_number_from(row) for row in query.rows(self._db, **_numbered(e164s))]
 
     def add(self, number: PhoneNumber) -> None:
-        _INSERT.run(self._db, **_row(number))
+        _INSERT.defer(self._db, **_row(number))
 
     def save(self, number: PhoneNumber) -> None:
         _SAVE.run(self._db, key=number.id, **_row(number))
 
     def remove(self, number_id: str) -> None:
-        _REMOVE.run(self._db, id=number_id)
+        _REMOVE.defer(self._db, id=number_id)
 
     def count_on_target(self, target_arn: str) -> int:
         return int(_COUNT_ON_TARGET.tuples(self._db, target_arn=target_arn)[0][0])
+
+    # the reads ahead (SqlUnitOfWork.read_ahead): the queries a method will send
+
+    def ahead_get(self, number_id: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_BY_ID, {"id": number_id})]
+
+    def ahead_by_e164(self, e164: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_BY_E164, {"e164": e164})]
+
+    def ahead_count_on_target(self, target_arn: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_COUNT_ON_TARGET, {"target_arn": target_arn})]
 
     def on_target(self, target_arn: str) -> list[PhoneNumber]:
         query = sa.select(phone_numbers).where(phone_numbers.c.target_arn == target_arn)
@@ -227,6 +238,12 @@ class SqlLockedPhoneNumberRepository(SqlPhoneNumberRepository):
     def on_target(self, target_arn: str) -> list[PhoneNumber]:
         return [_number_from(row) for row in _LOCK_ON_TARGET.rows(self._db, target_arn=target_arn)]
 
+    def ahead_get(self, number_id: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_LOCK_BY_ID, {"id": number_id})]
+
+    def ahead_by_e164(self, e164: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_LOCK_BY_E164, {"e164": e164})]
+
 
 def _locking(column: Any) -> FastQuery:
     """Numbers whose ``column`` equals the bound parameter of that name, locked."""
@@ -259,7 +276,7 @@ class SqlReleaseRepository:
         self._db = connection
 
     def add(self, release: Release) -> None:
-        _INSERT_RELEASE.run(
+        _INSERT_RELEASE.defer(
             self._db,
             phone_number_id=release.phone_number_id,
             e164=release.e164,
@@ -270,6 +287,18 @@ class SqlReleaseRepository:
             restored_at=release.restored_at,
             snapshot=release.snapshot,
         )
+
+    def ahead_cooling_among(
+        self, e164s: Sequence[str], now: float
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_among_cooling(len(e164s)), {"now": now, **_numbered(e164s)})] if e164s else []
+
+    def ahead_times_since(
+        self, account_id: str, region: str, since: float
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        """The first query of the churn rule: the upper bound of the count."""
+        window = {"account_id": account_id, "region": region, "since": since}
+        return [(_AT_MOST_IN_WINDOW, window)]
 
     def cooling_among(self, e164s: Sequence[str], now: float) -> set[str]:
         if not e164s:
@@ -421,7 +450,7 @@ class SqlEventRepository:
         self._db = connection
 
     def append(self, event: Event) -> None:
-        _APPEND_EVENT.run(
+        _APPEND_EVENT.defer(
             self._db,
             time=event.time,
             event=event.event,
@@ -494,8 +523,11 @@ class SqlQuotaRepository:
             self._locked[(account_id, region)] = row
         return int(row["claims_made"])
 
+    def ahead_lock(self, account_id: str, region: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_LOCK_QUOTA, {"account_id": account_id, "region": region})]
+
     def count_claim(self, account_id: str, region: str) -> None:
-        _COUNT_CLAIM.run(self._db, account_id=account_id, region=region)
+        _COUNT_CLAIM.defer(self._db, account_id=account_id, region=region)
         row = self._locked.get((account_id, region))
         if row is not None:
             row["claims_made"] += 1
@@ -547,6 +579,14 @@ class SqlInventoryRepository:
 
     def loaded(self, country: str, number_type: str) -> bool:
         return _LOADED.first(self._db, country=country, type=number_type) is not None
+
+    def ahead_contains(self, e164: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_LOADED_NUMBER, {"e164": e164})]
+
+    def ahead_loaded(
+        self, country: str, number_type: str
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_LOADED, {"country": country, "type": number_type})]
 
     def contains(self, e164: str) -> tuple[str, str] | None:
         row = _LOADED_NUMBER.first(self._db, e164=e164)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -18,6 +18,9 @@ from ._fast import FastQuery, FastStatement, insert_all
 from .faults import bump_version
 from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
+
+if TYPE_CHECKING:
+    from .versions import Watch
 
 __all__ = [
     "SqlAccessKeyRepository",
@@ -33,18 +36,26 @@ class SqlSettingsRepository:
     """The settings row (clock and configuration).
 
     Every change to the row bumps the shared state version in the same transaction,
-    and every unit of work reads that version first (store/unit_of_work.py): the row
-    is kept per connection and read again only when the version moved, on SQLite and
-    PostgreSQL alike.
+    and every unit of work reads that version first (store/unit_of_work.py), so the row
+    is read again only when the version moved: on SQLite each connection keeps it with
+    the version it was read at; on PostgreSQL each process keeps it, read in the same
+    round trip as the version (store/versions.py).
     """
 
-    def __init__(self, connection: sa.Connection, version: int) -> None:
+    def __init__(
+        self, connection: sa.Connection, version: int | None, watch: Watch | None = None
+    ) -> None:
         self._db = connection
-        self._version = version
+        self._version = version  # SQLite: what the transaction read first
+        self._watch = watch  # PostgreSQL: kept per process, checked by the state version
         self.changed = False  # this transaction wrote the row: read it, do not keep it
 
     def load(self) -> tuple[ClockState, Config]:
         if self.changed:
+            return self._read()
+        if self._watch is not None:
+            return self._watch.settings(self._db)
+        if self._version is None:
             return self._read()
         cache = self._db.info
         cached = cache.get(_CACHE_KEY)
@@ -59,7 +70,7 @@ class SqlSettingsRepository:
         if row is None:
             return ClockState(), Config()
         clock = ClockState(row["clock_offset"], row["clock_frozen_at"])
-        return clock, _config(row["config"])
+        return clock, config_of(row["config"])
 
     def save_clock(self, state: ClockState) -> None:
         self._upsert(clock_offset=state.offset_seconds, clock_frozen_at=state.frozen_at)
@@ -104,7 +115,7 @@ def _parsed_config(document: str) -> Config:
     return Config.from_document(json.loads(document))
 
 
-def _config(document: str | dict[str, Any]) -> Config:
+def config_of(document: str | dict[str, Any]) -> Config:
     """The configuration in ``document`` (JSON text or parsed), parsed once per distinct one."""
     if isinstance(document, str):
         return _parsed_config(document)
@@ -126,6 +137,11 @@ class SqlInstanceRepository:
             return _instance(row)
         row = _REPLICA.first(self._db, id=instance_id, account_id=account_id, region=region)
         return _replica_instance(row) if row is not None else None
+
+    def ahead_get(
+        self, account_id: str, region: str, instance_id: str
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_INSTANCE, {"id": instance_id, "account_id": account_id, "region": region})]
 
     def get_with_tags(
         self, account_id: str, region: str, instance_id: str
@@ -290,6 +306,9 @@ class SqlTagRepository:
     def get(self, resource_arn: str) -> dict[str, str]:
         return {row["key"]: row["value"] for row in _TAGS.rows(self._db, arn=resource_arn)}
 
+    def ahead_get(self, resource_arn: str) -> list[tuple[FastQuery, dict[str, Any]]]:
+        return [(_TAGS, {"arn": resource_arn})]
+
     def put(self, resource_arn: str, tags: dict[str, str]) -> None:
         self.remove(resource_arn, list(tags))
         rows = [{"resource_arn": resource_arn, "key": k, "value": v} for k, v in tags.items()]
@@ -304,7 +323,7 @@ class SqlTagRepository:
         )
 
     def clear(self, resource_arn: str) -> None:
-        _CLEAR_TAGS.run(self._db, arn=resource_arn)
+        _CLEAR_TAGS.defer(self._db, arn=resource_arn)
 
 
 _TAGS = FastQuery(
@@ -340,9 +359,15 @@ class SqlIdempotencyRepository:
             row["created_at"],
         )
 
+    def ahead_get(
+        self, account_id: str, region: str, operation: str, token: str
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        key = {"account_id": account_id, "region": region, "operation": operation}
+        return [(_TOKEN, {"token": token, **key})]
+
     def put(self, record: IdempotencyRecord) -> None:
         """Record a token that has no record (``forget`` an expired one first)."""
-        _RECORD_TOKEN.run(
+        _RECORD_TOKEN.defer(
             self._db,
             fingerprint=record.fingerprint,
             outcome=record.outcome,
@@ -351,7 +376,7 @@ class SqlIdempotencyRepository:
         )
 
     def forget(self, record: IdempotencyRecord) -> None:
-        _FORGET_TOKEN.run(self._db, **_key(record))
+        _FORGET_TOKEN.defer(self._db, **_key(record))
 
     def purge(self, before: float, limit: int) -> int:
         """Delete at most ``limit`` records created before ``before``, oldest first."""

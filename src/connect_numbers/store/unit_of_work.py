@@ -33,16 +33,17 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from functools import cached_property
 from types import TracebackType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import ConnectionLost, Contention, StaleState
 from ..domain.idempotency import IdempotencyRecord
-from ._fast import dbapi_connection, driver_scalar, on_driver
+from ._fast import BATCH_KEY, Batch, FastQuery, dbapi_connection, driver_scalar, on_driver
 from .failures import (
     Gate,
     connection_gone,
@@ -78,6 +79,7 @@ from .repositories import (
 )
 from .tables import metadata, state_version
 from .traffic import SqlReplicaRepository, SqlTdgRepository
+from .versions import Versions, Watch
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
 
@@ -96,10 +98,17 @@ class SqlUnitOfWork:
         self._open = True
         self._committing = False
         self._started = time.monotonic()
+        self._batch: Batch | None = None
+        self._watch: Watch | None = None
+        self._version: int | None = None  # SQLite: read right after BEGIN
         try:
             if connection.dialect.name == "sqlite":
                 on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
-            self.version = int(driver_scalar(connection, _VERSION_SQL) or 0)
+                self._version = int(driver_scalar(connection, _VERSION_SQL) or 0)
+            else:  # PostgreSQL: statements go in batches, the state version read first
+                dbapi_connection(connection).autocommit = True  # the batch sends BEGIN
+                self._batch = connection.info[BATCH_KEY] = Batch()
+                self._watch = self._factory.versions.watch(self._batch)
         except BaseException as error:
             self._factory.release(connection, lost=connection_gone(error))
             if lost_connection(error):  # nothing was done: the caller runs it again
@@ -107,9 +116,9 @@ class SqlUnitOfWork:
             if timed_out(error):  # the next requests fail at once for as long (Gate)
                 self._factory.gate.waited(time.monotonic() - self._started, first_line(error))
             _reraise(error)
-        if not self._factory.current(self.version):
+        if self._version is not None and not self._factory.current(self._version):
             self.__exit__(None, None, None)  # nothing was done: roll back, hand back
-            raise StaleState(f"the shared state is at version {self.version} now")
+            raise StaleState(self._version)
         return self
 
     def __exit__(
@@ -118,6 +127,8 @@ class SqlUnitOfWork:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        original = error
+        error = self._confirmed(error)
         broken = isinstance(error, DBAPIError)
         try:
             if self._open:
@@ -128,6 +139,9 @@ class SqlUnitOfWork:
                 _reraise(failed)
             # the rollback failed too (the connection is gone): the first error tells why
         finally:
+            if self._connection.info.pop(BATCH_KEY, None) is not None:
+                with contextlib.suppress(Exception):  # a connection that is gone is released
+                    dbapi_connection(self._connection).autocommit = False
             if broken or not self._shared:
                 self._factory.release(self._connection, lost=connection_gone(error))
             else:
@@ -140,13 +154,55 @@ class SqlUnitOfWork:
             translated = _translated(error)
             if translated is not error:
                 raise translated from error
+            if error is not original:
+                raise error
+
+    def _confirmed(self, error: BaseException | None) -> BaseException | None:
+        """``error``, or what checking the state version says instead: a transaction
+        that sent nothing on PostgreSQL has not read it yet (store/versions.py)."""
+        if self._watch is None or not self._open or isinstance(error, DBAPIError):
+            return error
+        try:
+            self._watch.confirm(self._connection)
+        except BaseException as failed:  # stale settings or shared state: the answer
+            return failed
+        return error
 
     # Each repository is made when the unit of work first uses it: a read touches two
     # or three of them.
 
     @cached_property
     def settings(self) -> SqlSettingsRepository:
-        return SqlSettingsRepository(self._connection, self.version)
+        return SqlSettingsRepository(self._connection, self._version, self._watch)
+
+    @property
+    def version(self) -> int:
+        """The shared state version this transaction read first (on PostgreSQL in its
+        first round trip, sent now if nothing was sent yet)."""
+        if self._watch is None:
+            assert self._version is not None
+            return self._version
+        if self._watch.seen is None:
+            self._watch.read(self._connection)
+        assert self._watch.seen is not None
+        return self._watch.seen
+
+    def read_ahead(self, reads: Callable[[], list[tuple[str, str, tuple[Any, ...]]]]) -> None:
+        """Announce the reads the use case is about to make, as (repository, method,
+        arguments): on PostgreSQL they are sent together, in that order, in one round
+        trip (a read the use case then makes with the same arguments is answered from
+        it); on SQLite, where a read costs no round trip, ``reads`` is not even called."""
+        if self._batch is None:
+            return
+        queries: list[tuple[str, Any]] = []
+        for repository, method, arguments in reads():
+            planned: list[tuple[FastQuery, dict[str, Any]]] = getattr(
+                getattr(self, repository), "ahead_" + method
+            )(*arguments)
+            queries += [query.ahead(self._connection, **params) for query, params in planned]
+        # a driver error goes up as it is: leaving the unit of work tells a lost
+        # connection (the use case runs again) from a failure to report
+        self._batch.read_ahead(self._connection, queries)
 
     @cached_property
     def instances(self) -> SqlInstanceRepository:
@@ -242,14 +298,23 @@ class SqlUnitOfWork:
 
     def _end(self, *, commit: bool) -> None:
         connection = self._connection
+        batch = self._batch
+        if batch is not None and not commit:
+            batch.discard()
         if connection.in_transaction():  # SQLAlchemy joined it: end it through it
+            if batch is not None and commit:
+                batch.flush(connection)
             if commit:
                 connection.commit()
             else:
                 connection.rollback()
+        elif batch is not None and commit:
+            batch.commit(connection)  # with the writes it deferred: one round trip
         else:
             on_driver(connection, "COMMIT" if commit else "ROLLBACK")
         self._open = False
+        if "settings" in self.__dict__ and self.settings.changed:  # kept by the process
+            self._factory.versions.forget_settings()
 
     def wipe(self) -> None:
         """Delete every row of every table (the schema stays); the state version is
@@ -269,10 +334,22 @@ class _LockedIdempotencyRepository(SqlIdempotencyRepository):
     ) -> IdempotencyRecord | None:
         if self._db.dialect.name == "postgresql":
             key = "\x1f".join((account_id, region, operation, token))
-            self._db.execute(
-                sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
-            )
+            _TOKEN_LOCK.tuples(self._db, key=key)
         return super().get(account_id, region, operation, token)
+
+    def ahead_get(
+        self, account_id: str, region: str, operation: str, token: str
+    ) -> list[tuple[FastQuery, dict[str, Any]]]:
+        found = super().ahead_get(account_id, region, operation, token)
+        if self._db.dialect.name == "postgresql":
+            key = "\x1f".join((account_id, region, operation, token))
+            found.insert(0, (_TOKEN_LOCK, {"key": key}))
+        return found
+
+
+_TOKEN_LOCK = FastQuery(
+    sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtextextended(sa.bindparam("key"), 0)))
+)
 
 
 class SqlUnitOfWorkFactory:
@@ -288,6 +365,7 @@ class SqlUnitOfWorkFactory:
         self.engine = engine
         self.gate = Gate()  # store/failures.py: no queue of requests each waiting a timeout
         self._local = threading.local()
+        self.versions = Versions()  # the version this thread expects; PostgreSQL: settings
 
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self, write=write)
@@ -295,25 +373,21 @@ class SqlUnitOfWorkFactory:
     def expect(self, version: int | None) -> None:
         """The state version this thread's next unit of work must find (None: any).
 
-        The first unit of work begun after this reads the version in its transaction;
-        if it differs, it raises ``StaleState`` having done nothing. Either way the
-        expectation is spent: later units of work of the same request do not check.
+        The first unit of work begun after this reads the version in its transaction
+        (on PostgreSQL in its first round trip); if it differs, it raises ``StaleState``
+        having done nothing. Either way the expectation is spent: later units of work
+        of the same request do not check (store/versions.py).
         """
-        self._local.expected = version
+        self.versions.expect(version)
 
     def current(self, version: int) -> bool:
         """Whether ``version`` is what this thread expects (spending the expectation)."""
-        local = self._local
-        expected = getattr(local, "expected", None)
-        if expected is None:
-            return True
-        local.expected = None
-        return bool(expected == version)
+        return self.versions.current(version)
 
     def expecting(self) -> bool:
         """Whether this thread's expectation is still unspent (no unit of work read the
         version since ``expect``)."""
-        return getattr(self._local, "expected", None) is not None
+        return self.versions.expecting()
 
     def state_version(self) -> int:
         """The shared state version (store/tables.py), in one statement outside any
