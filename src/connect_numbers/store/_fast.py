@@ -22,6 +22,7 @@ __all__ = [
     "Batch",
     "FastQuery",
     "FastStatement",
+    "begin_with",
     "dbapi_connection",
     "driver_scalar",
     "insert_all",
@@ -85,6 +86,21 @@ def on_driver(connection: sa.Connection, step: str) -> None:
             driver.execute(step)
     except Exception as error:
         raise _wrapped(connection, step, (), error) from error
+
+
+def begin_with(connection: sa.Connection, begin: str, sql: str) -> Any:
+    """``begin`` (``BEGIN …``), then ``sql`` on the driver's connection: the first column
+    of its first row (None without a row); a driver error is raised as SQLAlchemy's, as
+    in ``on_driver``."""
+    driver = dbapi_connection(connection)
+    step = begin
+    try:
+        driver.execute(begin)
+        step = sql
+        row = driver.execute(sql).fetchone()
+    except Exception as error:
+        raise _wrapped(connection, step, (), error) from error
+    return row[0] if row else None
 
 
 def driver_scalar(connection: sa.Connection, sql: str) -> Any:

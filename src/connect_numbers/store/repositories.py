@@ -20,7 +20,7 @@ from .tables import access_keys, accounts, idempotency, instance_replicas, insta
 from .tables import tags as table_tags
 
 if TYPE_CHECKING:
-    from .versions import Watch
+    from .versions import Versions, Watch
 
 __all__ = [
     "SqlAccessKeyRepository",
@@ -37,17 +37,23 @@ class SqlSettingsRepository:
 
     Every change to the row bumps the shared state version in the same transaction,
     and every unit of work reads that version first (store/unit_of_work.py), so the row
-    is read again only when the version moved: on SQLite each connection keeps it with
-    the version it was read at; on PostgreSQL each process keeps it, read in the same
-    round trip as the version (store/versions.py).
+    is read again only when the version moved. Each process keeps it with the version
+    it was read at (``kept``, store/versions.py): on SQLite the transaction has read the
+    version right after ``BEGIN``; on PostgreSQL the row comes in the same round trip as
+    the version.
     """
 
     def __init__(
-        self, connection: sa.Connection, version: int | None, watch: Watch | None = None
+        self,
+        connection: sa.Connection,
+        version: int | None,
+        watch: Watch | None = None,
+        kept: Versions | None = None,
     ) -> None:
         self._db = connection
         self._version = version  # SQLite: what the transaction read first
-        self._watch = watch  # PostgreSQL: kept per process, checked by the state version
+        self._watch = watch  # PostgreSQL: checked by the version read with the row
+        self._kept = kept
         self.changed = False  # this transaction wrote the row: read it, do not keep it
 
     def load(self) -> tuple[ClockState, Config]:
@@ -55,15 +61,15 @@ class SqlSettingsRepository:
             return self._read()
         if self._watch is not None:
             return self._watch.settings(self._db)
-        if self._version is None:
+        kept, version = self._kept, self._version
+        if kept is None or version is None:
             return self._read()
-        cache = self._db.info
-        cached = cache.get(_CACHE_KEY)
-        if cached is not None and cached[0] == self._version:
-            return cached[1]  # type: ignore[no-any-return]
-        loaded = self._read()
-        cache[_CACHE_KEY] = (self._version, loaded)
-        return loaded
+        held = kept.settings
+        if held is not None and held[0] == version:
+            return held[1], held[2]
+        clock, config = self._read()
+        kept.settings = (version, clock, config)
+        return clock, config
 
     def _read(self) -> tuple[ClockState, Config]:
         row = _SETTINGS.first(self._db)
@@ -104,9 +110,6 @@ class SqlSettingsRepository:
 
 
 _SETTINGS = FastQuery(sa.select(settings).where(settings.c.id == 1))
-_CACHE_KEY = "connect_numbers.settings"
-
-
 _MAINTENANCE_LOCK = 0x636E6D61696E  # the advisory lock of the background maintenance ("cnmain")
 
 

@@ -43,7 +43,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..domain.errors import ConnectionLost, Contention, StaleState
 from ..domain.idempotency import IdempotencyRecord
-from ._fast import BATCH_KEY, Batch, FastQuery, dbapi_connection, driver_scalar, on_driver
+from ._fast import (
+    BATCH_KEY,
+    Batch,
+    FastQuery,
+    begin_with,
+    dbapi_connection,
+    driver_scalar,
+    on_driver,
+)
 from .failures import (
     Gate,
     connection_gone,
@@ -102,9 +110,9 @@ class SqlUnitOfWork:
         self._watch: Watch | None = None
         self._version: int | None = None  # SQLite: read right after BEGIN
         try:
-            if connection.dialect.name == "sqlite":
-                on_driver(connection, "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED")
-                self._version = int(driver_scalar(connection, _VERSION_SQL) or 0)
+            if self._factory.sqlite:
+                begin = "BEGIN IMMEDIATE" if self._write else "BEGIN DEFERRED"
+                self._version = int(begin_with(connection, begin, _VERSION_SQL) or 0)
             else:  # PostgreSQL: statements go in batches, the state version read first
                 dbapi_connection(connection).autocommit = True  # the batch sends BEGIN
                 self._batch = connection.info[BATCH_KEY] = Batch()
@@ -139,7 +147,7 @@ class SqlUnitOfWork:
                 _reraise(failed)
             # the rollback failed too (the connection is gone): the first error tells why
         finally:
-            if self._connection.info.pop(BATCH_KEY, None) is not None:
+            if self._batch is not None and self._connection.info.pop(BATCH_KEY, None):
                 with contextlib.suppress(Exception):  # a connection that is gone is released
                     dbapi_connection(self._connection).autocommit = False
             if broken or not self._shared:
@@ -173,7 +181,8 @@ class SqlUnitOfWork:
 
     @cached_property
     def settings(self) -> SqlSettingsRepository:
-        return SqlSettingsRepository(self._connection, self._version, self._watch)
+        versions = self._factory.versions
+        return SqlSettingsRepository(self._connection, self._version, self._watch, versions)
 
     @property
     def version(self) -> int:
@@ -366,6 +375,7 @@ class SqlUnitOfWorkFactory:
         self.gate = Gate()  # store/failures.py: no queue of requests each waiting a timeout
         self._local = threading.local()
         self.versions = Versions()  # the version this thread expects; PostgreSQL: settings
+        self.sqlite = engine.dialect.name == "sqlite"
 
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self, write=write)
