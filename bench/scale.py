@@ -215,9 +215,12 @@ def _fill_releases(connection: Any, count: int, now: float, events: Any, release
     taken from the odd positions of the space the held numbers leave free."""
     import sqlalchemy as sa
 
+    from connect_numbers.store.tables import churn_days
+
     space = _us_did_space()
     step = space.count // count
     released = count // 10
+    per_day: dict[int, int] = {}  # what each release bumps in churn_days, as the server does
     for start in range(0, released, _CHUNK):
         rows = []
         for i in range(start, min(released, start + _CHUNK)):
@@ -239,6 +242,15 @@ def _fill_releases(connection: Any, count: int, now: float, events: Any, release
             [{**_claim_event(r, "RELEASE"), "time": r["released_at"]} for r in rows],
         )
         connection.execute(sa.insert(releases), [_release_row(r) for r in rows])
+        for r in rows:
+            day = int(r["released_at"] // 86_400)
+            per_day[day] = per_day.get(day, 0) + 1
+    days = [
+        {"account_id": ACCOUNT, "region": REGION, "day": day, "releases": n}
+        for day, n in per_day.items()
+    ]
+    if days:
+        connection.execute(sa.insert(churn_days), days)
 
 
 def _release_row(row: dict[str, Any]) -> dict[str, Any]:

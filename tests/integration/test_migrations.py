@@ -104,3 +104,46 @@ def test_migrating_an_already_migrated_database_changes_nothing(engine: sa.Engin
     with engine.connect() as connection:
         row = connection.execute(sa.text("SELECT * FROM quotas")).one()
     assert tuple(row) == ("000000000000", "us-east-1", 9, 3)
+
+
+def test_the_release_day_counts_are_filled_from_the_releases_already_recorded(
+    engine: sa.Engine,
+) -> None:
+    """Upgrading to 0010 counts every release already recorded, per account, region and
+    service day (restored ones too: the counts are the churn rule's upper bound)."""
+    run(engine, "upgrade", "0009")
+    day = 86_400
+    rows = [
+        ("000000000000", "us-east-1", 20_000 * day + 5, None),
+        ("000000000000", "us-east-1", 20_000 * day + day - 1, 1.0),
+        ("000000000000", "us-east-1", 20_001 * day, None),
+        ("111111111111", "us-east-1", 20_000 * day + 7, None),
+    ]
+    with engine.begin() as connection:
+        for i, (account, region, at, restored) in enumerate(rows):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO releases (phone_number_id, e164, account_id, region, "
+                    "released_at, cooldown_until, restored_at, snapshot) "
+                    "VALUES (:id, :e164, :account, :region, :at, :until, :restored, '{}')"
+                ),
+                {
+                    "id": f"id-{i}",
+                    "e164": f"+1206555010{i}",
+                    "account": account,
+                    "region": region,
+                    "at": at,
+                    "until": at + 180 * day,
+                    "restored": restored,
+                },
+            )
+    run(engine, "upgrade", "head")
+    with engine.connect() as connection:
+        found = connection.execute(
+            sa.text("SELECT account_id, region, day, releases FROM churn_days ORDER BY 1, 3")
+        ).all()
+    assert [tuple(row) for row in found] == [
+        ("000000000000", "us-east-1", 20_000, 2),
+        ("000000000000", "us-east-1", 20_001, 1),
+        ("111111111111", "us-east-1", 20_000, 1),
+    ]

@@ -363,3 +363,43 @@ def test_release_times_are_counted_and_indexed_without_loading_them_all(
         assert list(times[1:3]) == [T0 + 3, T0 + 4]
         with pytest.raises(IndexError):
             times[4]
+
+
+DAY = 86_400.0
+
+
+def test_the_upper_bound_sums_whole_days_and_never_falls_below_the_count(
+    uow: SqlUnitOfWorkFactory,
+) -> None:
+    """The churn rule's upper bound adds up the releases of the window's days (the first
+    day whole, restored releases too): never below the exact count, whatever the window's
+    start, and equal to it when the window starts at a day's start."""
+    start = DAY * (T0 // DAY)  # the start of a service day
+    moments = [start + 10, start + DAY / 2, start + DAY - 1, start + DAY, start + 3 * DAY + 5]
+    with uow(write=True) as work:
+        for i, at in enumerate(moments):
+            work.releases.add(release(f"+1206555020{i}", at, at + 1000))
+        work.releases.add(release("+12065550299", start + 20, start + 2000, account=OTHER))
+        work.commit()
+    with uow(write=False) as work:
+        for since in (
+            start - 1,
+            start,
+            start + 10,
+            start + DAY - 1,
+            start + 2 * DAY,
+            start + 4 * DAY,
+        ):
+            times = work.releases.times_since(ACCOUNT, REGION, since)
+            at_most = times.at_most()  # type: ignore[attr-defined]
+            exact = sum(1 for at in moments if at > since)
+            assert at_most >= exact
+            days = sum(1 for at in moments if at // DAY >= since // DAY)
+            assert at_most == days, since
+    with uow(write=True) as work:
+        work.releases.mark_restored(release("+12065550200", moments[0], moments[0] + 1000), T0)
+        work.commit()
+    with uow(write=False) as work:
+        times = work.releases.times_since(ACCOUNT, REGION, start - 1)
+        assert times.at_most() == 5  # type: ignore[attr-defined]  # a restore never lowers it
+        assert len(times) == 4

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from ..domain.churn import IndexedTimes
 from ..domain.config import DEFAULT_PHONE_NUMBERS_PER_INSTANCE
@@ -15,7 +16,7 @@ from ..domain.cooldown import Release
 from ..domain.events import Event
 from ..domain.phone_numbers import CLAIM, IMPORT, NumberFilter, PhoneNumber
 from ._fast import FastQuery, FastStatement, insert_all
-from .tables import events, inventory, phone_numbers, quotas, releases, tags
+from .tables import churn_days, events, inventory, phone_numbers, quotas, releases, tags
 
 __all__ = [
     "SqlEventRepository",
@@ -287,6 +288,12 @@ class SqlReleaseRepository:
             restored_at=release.restored_at,
             snapshot=release.snapshot,
         )
+        _COUNT_RELEASE_DAY.defer(
+            self._db,
+            account_id=release.account_id,
+            region=release.region,
+            day=service_day(release.released_at),
+        )
 
     def ahead_cooling_among(
         self, e164s: Sequence[str], now: float
@@ -297,8 +304,7 @@ class SqlReleaseRepository:
         self, account_id: str, region: str, since: float
     ) -> list[tuple[FastQuery, dict[str, Any]]]:
         """The first query of the churn rule: the upper bound of the count."""
-        window = {"account_id": account_id, "region": region, "since": since}
-        return [(_AT_MOST_IN_WINDOW, window)]
+        return [(_AT_MOST_IN_WINDOW, _days_since(account_id, region, since))]
 
     def cooling_among(self, e164s: Sequence[str], now: float) -> set[str]:
         if not e164s:
@@ -375,14 +381,41 @@ _IN_WINDOW = sa.and_(
     releases.c.restored_at.is_(None),
 )
 _COUNT_IN_WINDOW = FastQuery(sa.select(sa.func.count().label("n")).where(_IN_WINDOW))
-# restored releases included: answered from ix_releases_churn alone, without a table read
+# The upper bound: every release of the window's days, the first day whole, restored
+# releases too (churn_days is never lowered); a few hundred rows at most, however many
+# releases the window holds.
 _AT_MOST_IN_WINDOW = FastQuery(
-    sa.select(sa.func.count().label("n")).where(
-        releases.c.account_id == sa.bindparam("account_id"),
-        releases.c.region == sa.bindparam("region"),
-        releases.c.released_at > sa.bindparam("since"),
+    sa.select(sa.func.coalesce(sa.func.sum(churn_days.c.releases), 0).label("n")).where(
+        churn_days.c.account_id == sa.bindparam("account_id"),
+        churn_days.c.region == sa.bindparam("region"),
+        churn_days.c.day >= sa.bindparam("day"),
     )
 )
+_COUNT_RELEASE_DAY = FastStatement(
+    postgresql.insert(churn_days)  # compiles for SQLite too: the same ON CONFLICT clause
+    .values(
+        account_id=sa.bindparam("account_id"),
+        region=sa.bindparam("region"),
+        day=sa.bindparam("day"),
+        releases=1,
+    )
+    .on_conflict_do_update(
+        index_elements=["account_id", "region", "day"],
+        set_={"releases": churn_days.c.releases + 1},
+    )
+)
+_DAY = 86_400
+
+
+def service_day(at: float) -> int:
+    """The service day of an instant (days since 1970-01-01, UTC)."""
+    return int(at // _DAY)
+
+
+def _days_since(account_id: str, region: str, since: float) -> dict[str, Any]:
+    return {"account_id": account_id, "region": region, "day": service_day(since)}
+
+
 _NTH_IN_WINDOW = FastQuery(
     sa.select(releases.c.released_at)
     .where(_IN_WINDOW)
@@ -402,7 +435,9 @@ class _ReleaseTimes(IndexedTimes):
         """An upper bound of the length (restored releases counted too), cheaper to get."""
         if self._count is not None:
             return self._count
-        row = _AT_MOST_IN_WINDOW.first(self._db, **self._window)
+        window = self._window
+        days = _days_since(window["account_id"], window["region"], window["since"])
+        row = _AT_MOST_IN_WINDOW.first(self._db, **days)
         return int(row["n"]) if row else 0
 
     def __len__(self) -> int:

@@ -14,6 +14,7 @@ __all__ = [
     "access_keys",
     "accounts",
     "analytics_data_associations",
+    "churn_days",
     "contact_flows",
     "events",
     "fault_rules",
@@ -199,6 +200,17 @@ releases = sa.Table(
     sa.Column("snapshot", sa.JSON, nullable=False),
     sa.Index("ix_releases_number", "e164", "cooldown_until"),
     sa.Index("ix_releases_churn", "account_id", "region", "released_at"),
+)
+# Releases per account, region and service day (floor of released_at / 86,400), bumped by
+# each release in its transaction and never lowered (a restore or a purge leaves them): the
+# churn rule's upper bound sums the window's days instead of counting every release in it.
+churn_days = sa.Table(
+    "churn_days",
+    metadata,
+    sa.Column("account_id", sa.String(12), primary_key=True),
+    sa.Column("region", sa.String(32), primary_key=True),
+    sa.Column("day", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("releases", sa.Integer, nullable=False),
 )
 # the churn rule's exact count: only releases a restore has not undone
 sa.Index(
