@@ -34,9 +34,8 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from functools import cached_property
 from types import TracebackType
-from typing import Any, NoReturn
+from typing import Any, Generic, NoReturn, TypeVar, overload
 
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -90,6 +89,31 @@ from .traffic import SqlReplicaRepository, SqlTdgRepository
 from .versions import Versions, Watch
 
 __all__ = ["SqlUnitOfWork", "SqlUnitOfWorkFactory"]
+
+
+Made = TypeVar("Made")
+
+
+class _made_once(Generic[Made]):  # lower case: a decorator, as cached_property is
+    """A repository made the first time a unit of work uses it, then found in the unit of
+    work's ``__dict__``: ``functools.cached_property`` without its lock (Python 3.11 takes
+    one on every first use; a unit of work belongs to one thread)."""
+
+    def __init__(self, make: Callable[[SqlUnitOfWork], Made]) -> None:
+        self._make = make
+        self._name = make.__name__
+
+    @overload
+    def __get__(self, uow: None, owner: type[SqlUnitOfWork]) -> _made_once[Made]: ...
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type[SqlUnitOfWork]) -> Made: ...
+    def __get__(
+        self, uow: SqlUnitOfWork | None, owner: type[SqlUnitOfWork]
+    ) -> Made | _made_once[Made]:
+        if uow is None:
+            return self
+        made = uow.__dict__[self._name] = self._make(uow)
+        return made
 
 
 class SqlUnitOfWork:
@@ -179,7 +203,7 @@ class SqlUnitOfWork:
     # Each repository is made when the unit of work first uses it: a read touches two
     # or three of them.
 
-    @cached_property
+    @_made_once
     def settings(self) -> SqlSettingsRepository:
         versions = self._factory.versions
         return SqlSettingsRepository(self._connection, self._version, self._watch, versions)
@@ -213,91 +237,91 @@ class SqlUnitOfWork:
         # connection (the use case runs again) from a failure to report
         self._batch.read_ahead(self._connection, queries)
 
-    @cached_property
+    @_made_once
     def instances(self) -> SqlInstanceRepository:
         return SqlInstanceRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def tags(self) -> SqlTagRepository:
         return SqlTagRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def idempotency(self) -> SqlIdempotencyRepository:
         if self._write:
             return _LockedIdempotencyRepository(self._connection)
         return SqlIdempotencyRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def access_keys(self) -> SqlAccessKeyRepository:
         return SqlAccessKeyRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def accounts(self) -> SqlAccountRepository:
         return SqlAccountRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def numbers(self) -> SqlPhoneNumberRepository:
         if self._write:
             return SqlLockedPhoneNumberRepository(self._connection)
         return SqlPhoneNumberRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def releases(self) -> SqlReleaseRepository:
         return SqlReleaseRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def events(self) -> SqlEventRepository:
         return SqlEventRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def quotas(self) -> SqlQuotaRepository:
         return SqlQuotaRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def inventory(self) -> SqlInventoryRepository:
         return SqlInventoryRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def replicas(self) -> SqlReplicaRepository:
         return SqlReplicaRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def tdgs(self) -> SqlTdgRepository:
         return SqlTdgRepository(self._connection, lock=self._write)
 
-    @cached_property
+    @_made_once
     def contact_flows(self) -> SqlContactFlowRepository:
         return SqlContactFlowRepository(self._connection, lock=self._write)
 
-    @cached_property
+    @_made_once
     def flow_associations(self) -> SqlFlowAssociationRepository:
         return SqlFlowAssociationRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def source_numbers(self) -> SqlSourceNumberRepository:
         return SqlSourceNumberRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def instance_attributes(self) -> SqlInstanceAttributeRepository:
         return SqlInstanceAttributeRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def data_set_associations(self) -> SqlDataSetAssociationRepository:
         return SqlDataSetAssociationRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def faults(self) -> SqlFaultRepository:
         return SqlFaultRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def throttle(self) -> SqlThrottleRepository:
         return SqlThrottleRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def gauges(self) -> SqlGaugeRepository:
         return SqlGaugeRepository(self._connection)
 
-    @cached_property
+    @_made_once
     def listings(self) -> SqlListingRepository:
         return SqlListingRepository(self._connection)
 
