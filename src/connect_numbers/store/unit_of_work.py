@@ -185,10 +185,7 @@ class SqlUnitOfWork:
                 getattr(self, repository), "ahead_" + method
             )(*arguments)
             queries += [query.ahead(self._connection, **params) for query, params in planned]
-        try:
-            self._batch.read_ahead(self._connection, queries)
-        except DBAPIError as error:
-            _reraise(error)
+        self._batch.read_ahead(self._connection, queries)  # its errors: as any statement's
 
     @cached_property
     def instances(self) -> SqlInstanceRepository:
