@@ -93,3 +93,25 @@ def test_the_expected_version_lets_the_transaction_commit(engine: sa.Engine) -> 
     factory.expect_version(None)
     with factory(write=False) as uow:
         assert uow.accounts.exists("111111111111")
+
+
+def test_after_a_commit_the_request_goes_on_at_the_version_it_meets(engine: sa.Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite each request reads the version before its transactions")
+    here, there = SqlUnitOfWorkFactory(engine), SqlUnitOfWorkFactory(engine)
+    with here(write=False) as uow:
+        uow.settings.load()
+        current = uow.seen_version
+    assert current is not None
+    here.expect_version(current)
+    with here(write=True) as uow:
+        uow.accounts.add("111111111111", 0.0)
+        uow.commit()
+    assert here.committed_since_expected()
+    set_clock(there, 60.0)  # the version moves in the middle of the request
+    with here(write=True) as uow:  # a second write of the same request: not refused
+        uow.accounts.add("222222222222", 0.0)
+        uow.commit()
+    assert here.version_seen() == current + 1
+    here.expect_version(None)
+    assert not here.committed_since_expected()

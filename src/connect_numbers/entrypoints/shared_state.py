@@ -44,25 +44,28 @@ class SharedState:
         """The settings as of now: reloaded if the version moved since the last request
         (on PostgreSQL: as the request's transactions will check)."""
         uow = self._services.uow
-        if self._snapshot is not None and uow.checks_versions:
-            uow.expect_version(self._snapshot.version)
-            return self._snapshot
-        return self.moved(retried(uow.state_version))  # again on a lost connection
+        snapshot = self._snapshot
+        if snapshot is None or not uow.checks_versions:
+            snapshot = self.moved(retried(uow.state_version))  # again on a lost connection
+        if uow.checks_versions:
+            uow.expect_version(snapshot.version)
+        return snapshot
 
     def was_current(self) -> bool:
         """Whether the request just answered saw the current state; if not, it is
-        reloaded now and the request must be answered again."""
+        reloaded now and the request must be answered again (never one that wrote: a
+        change that landed in the middle of it applies from the next request)."""
         uow = self._services.uow
         if not uow.checks_versions:
             return True
-        seen = uow.version_seen()
+        seen, wrote = uow.version_seen(), uow.committed_since_expected()
         uow.expect_version(None)
         if seen is None:  # no transaction read it
             seen = retried(uow.state_version)
         if self._snapshot is not None and self._snapshot.version == seen:
             return True
         self.moved(seen)
-        return False
+        return wrote
 
     def moved(self, version: int) -> Snapshot:
         """The state at ``version`` (or later), reloaded unless that is what is kept."""

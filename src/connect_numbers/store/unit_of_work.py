@@ -278,6 +278,8 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         self._committing = True  # from here a lost connection may have committed
         self._end(commit=True)
+        if self._watch is not None:
+            self._factory.versions.committed()
 
     def _end(self, *, commit: bool) -> None:
         connection = self._connection
@@ -367,6 +369,10 @@ class SqlUnitOfWorkFactory:
     def version_seen(self) -> int | None:
         """The version the units of work of this thread read since ``expect_version``."""
         return self.versions.seen_since_expected()
+
+    def committed_since_expected(self) -> bool:
+        """Whether a unit of work of this thread committed since ``expect_version``."""
+        return self.versions.committed_since_expected()
 
     def __call__(self, *, write: bool) -> SqlUnitOfWork:
         return SqlUnitOfWork(self, write=write)

@@ -51,6 +51,16 @@ class Versions:
     def expect(self, version: int | None) -> None:
         self._local.expected = version
         self._local.seen = None
+        self._local.committed = False
+
+    def committed(self) -> None:
+        """A transaction of this thread's request committed: from now on the request
+        goes on at whatever version it meets (a change that lands in the middle of a
+        request applies from the next one, as a write must not be made twice)."""
+        self._local.committed = True
+
+    def committed_since_expected(self) -> bool:
+        return bool(getattr(self._local, "committed", False))
 
     def expected(self) -> int | None:
         return getattr(self._local, "expected", None)
@@ -68,7 +78,7 @@ class Versions:
             self.settings = (version, *_settings(row))
         self._local.seen = version
         expected = self.expected()
-        if expected is not None and version != expected:
+        if expected is not None and version != expected and not self.committed_since_expected():
             raise StateMoved(version)
 
 
