@@ -88,3 +88,27 @@ def test_the_expected_version_lets_the_transaction_commit(engine: sa.Engine) -> 
     assert not factory.expecting()
     with factory(write=False) as uow:
         assert uow.accounts.exists("111111111111")
+
+
+def test_after_its_first_unit_of_work_a_request_goes_on_at_the_version_it_meets(
+    engine: sa.Engine,
+) -> None:
+    """Only the request's first unit of work checks the version: a later one (a second
+    write of the same request) is never refused for a change that landed meanwhile, so a
+    request that has written is never answered, and written, twice."""
+    here, there = SqlUnitOfWorkFactory(engine), SqlUnitOfWorkFactory(engine)
+    with here(write=False) as uow:
+        uow.settings.load()
+        current = uow.version
+    here.expect(current)
+    with here(write=True) as uow:
+        uow.accounts.add("111111111111", 0.0)
+        uow.commit()
+    assert not here.expecting()  # spent by the first
+    set_clock(there, 60.0)  # the version moves in the middle of the request
+    with here(write=True) as uow:  # a second write of the same request: not refused
+        uow.accounts.add("222222222222", 0.0)
+        uow.commit()
+    with here(write=False) as uow:
+        assert uow.version == current + 1
+        assert uow.accounts.exists("111111111111") and uow.accounts.exists("222222222222")

@@ -13,6 +13,7 @@ them, and the callers convert what needs converting.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -204,7 +205,7 @@ class FastStatement(_Fast):
         if batch is None or not batch.deferring:
             self.run(connection, **params)
             return
-        batch.defer(compiled.sql, compiled.bind(params))
+        batch.defer(compiled.sql, compiled.bind(params), self.statement.table.name)
 
 
 def insert_all(table: sa.Table, *, skip: tuple[str, ...] = ()) -> FastStatement:
@@ -242,12 +243,14 @@ class Batch:
         self.begun = False
         self.deferring = False  # writes are deferred once the use case has read ahead
         self.pending: list[_Statement] = []
+        self._tables: list[str] = []  # the table each deferred write changes
         self.preamble: list[tuple[str, Any, Callable[[_Result], None]]] = []
         self.answered: dict[Any, _Result] = {}
 
-    def defer(self, sql: str, arguments: Any) -> None:
+    def defer(self, sql: str, arguments: Any, table: str) -> None:
         self.answered.clear()
         self.pending.append((sql, arguments))
+        self._tables.append(table)
 
     def check_first(self, sql: str, arguments: Any, check: Callable[[_Result], None]) -> None:
         """Send ``sql`` ahead of the next round trip's statements and give its answer to
@@ -291,6 +294,7 @@ class Batch:
 
     def discard(self) -> None:
         self.pending.clear()
+        self._tables.clear()
         self.preamble.clear()
         self.answered.clear()
 
@@ -302,7 +306,8 @@ class Batch:
         counts: bool = False,
     ) -> list[_Result]:
         preamble, self.preamble = self.preamble, []
-        pending, self.pending = self.pending, []
+        pending, self.pending = _together(self.pending, self._tables), []
+        self._tables = []
         sent = [(sql, arguments) for sql, arguments, _ in preamble] + pending + statements
         first = 0 if self.begun else 1
         if not self.begun:
@@ -331,6 +336,36 @@ class Batch:
 
 
 _PIPELINE = "(statements sent together in one round trip)"
+
+
+def _together(writes: list[_Statement], tables: list[str]) -> list[_Statement]:
+    """Deferred writes of distinct tables as one statement (each a data-modifying ``WITH``
+    part): PostgreSQL runs every part once, to completion, in one snapshot, so writes that
+    touch distinct tables (and there are no foreign keys or triggers between them) do
+    together what they do one after the other, for one statement's cost. Writes that touch
+    one table twice are sent one by one, in order."""
+    if len(writes) < 2 or len(set(tables)) < len(tables):
+        return writes
+    key = tuple(sql for sql, _ in writes)
+    merged = _MERGED.get(key)
+    if merged is None:
+        parts = [f"w{i} AS ({_renamed(sql, f'w{i}_')})" for i, sql in enumerate(key)]
+        merged = _MERGED[key] = "WITH " + ", ".join(parts) + " SELECT 1"
+    arguments = {
+        f"w{i}_{name}": value
+        for i, (_, bound) in enumerate(writes)
+        for name, value in (bound or {}).items()
+    }
+    return [(merged, arguments)]
+
+
+def _renamed(sql: str, prefix: str) -> str:
+    """``sql`` with each ``%(name)s`` parameter renamed ``%(<prefix>name)s``."""
+    return _PARAMETER.sub(lambda found: f"%({prefix}{found[1]})s", sql)
+
+
+_PARAMETER = re.compile(r"%\((\w+)\)s")
+_MERGED: dict[tuple[str, ...], str] = {}
 
 
 def _result(cursor: Any, sql: str, *, counts: bool) -> _Result:

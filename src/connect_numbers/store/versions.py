@@ -6,14 +6,15 @@ that reads another raises ``StaleState`` before it does anything, and the pipeli
 reloads and answers again (entrypoints/shared_state.py). The expectation is spent by
 that first read, whatever it finds.
 
-On SQLite the unit of work reads the version with a statement of its own right after
-``BEGIN`` (store/unit_of_work.py). On PostgreSQL every unit of work sends one small
-read ahead of its first statement, in the same round trip: the state version and the
-settings row (clock and configuration). The settings are kept per process with the
-version they were read at, and a transaction uses the kept ones at once; when the
-version read turns out to be another, the kept settings are replaced and the
-transaction is run again (``Contention``), before it commits anything. Every change
-of the clock or the configuration bumps the version (store/repositories.py).
+The settings row (clock and configuration) is kept per process with the version it was
+read at (``settings``); every change of the clock or the configuration bumps the version
+(store/repositories.py). On SQLite the unit of work reads the version with a statement
+of its own right after ``BEGIN`` (store/unit_of_work.py), and the settings only when it
+moved. On PostgreSQL every unit of work sends one small read ahead of its first
+statement, in the same round trip: the state version and the settings row. A
+transaction uses the kept settings at once; when the version read turns out to be
+another, the kept settings are replaced and the transaction is run again
+(``Contention``), before it commits anything.
 """
 
 from __future__ import annotations
