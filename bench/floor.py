@@ -138,24 +138,14 @@ class FloorApp:
 
 
 def main() -> None:
-    import uvicorn
+    from .trivial import run_like_the_server
 
     parser = argparse.ArgumentParser(prog="python -m bench.floor", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--db", required=True, help="the bench's SQLite database file")
     options = parser.parse_args()
-    uvicorn.run(
-        FloorApp(options.db),
-        host=options.host,
-        port=options.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        server_header=False,
-        http="httptools",
-        loop="uvloop",
-    )
+    run_like_the_server(FloorApp(options.db), options.host, options.port)
 
 
 if __name__ == "__main__":

@@ -44,25 +44,30 @@ async def app(scope: MutableMapping[str, Any], receive: Receive, send: Send) -> 
     await send(_BODY)
 
 
-def main(argv: list[str] | None = None) -> None:
+def run_like_the_server(asgi_app: Any, host: str, port: int, log_level: str = "warning") -> None:
+    """Serve ``asgi_app`` under uvicorn with the options ``connect-numbers serve`` uses."""
     import uvicorn
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--log-level", default="warning")
-    args = parser.parse_args(argv)
     uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
+        asgi_app,
+        host=host,
+        port=port,
+        log_level=log_level,
         access_log=False,
         lifespan="on",
         server_header=False,
         http="httptools",
         loop="uvloop",
     )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--log-level", default="warning")
+    args = parser.parse_args(argv)
+    run_like_the_server(app, args.host, args.port, args.log_level)
 
 
 if __name__ == "__main__":
