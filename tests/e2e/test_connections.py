@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -203,3 +205,54 @@ def test_a_sqlite_writer_waits_the_statement_timeout_for_the_lock_then_answers_5
         assert "storage failure: database busy (code SQLITE_BUSY)" in server.log()
         answer = connect.claim(f"+{RANGE_START}", instance)
         assert answer.status_code == 200, answer.text
+
+
+def start_worker(url: str) -> subprocess.Popen[str]:
+    """What uvicorn runs in each worker process: the app from the environment ``serve``
+    leaves for it, here with a 1 s connect timeout (10 s of patience)."""
+    environment = {
+        **os.environ,
+        "CONNECT_NUMBERS_DB": url,
+        "CONNECT_NUMBERS_DB_CONNECT_TIMEOUT": "1",
+        "CONNECT_NUMBERS_MAINTENANCE_INTERVAL": "0",
+    }
+    code = (
+        "from connect_numbers.entrypoints.server import app_from_environment\n"
+        "app_from_environment()\n"
+        "print('worker ready', flush=True)\n"
+    )
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_a_worker_started_while_postgresql_restarts_waits_for_it(
+    cluster: TemporaryPostgres,
+) -> None:
+    cluster.stop_server("fast")
+    worker = start_worker(cluster.url)
+    time.sleep(2.5)  # the worker meets the database down, and says so
+    cluster.start_server()
+    output, _ = worker.communicate(timeout=60)
+    assert worker.returncode == 0, output
+    assert "worker ready" in output
+    assert "cannot start yet, trying again" in output
+    assert "Traceback" not in output, output
+
+
+def test_a_worker_that_never_reaches_the_database_ends_with_one_line(
+    cluster: TemporaryPostgres,
+) -> None:
+    cluster.stop_server("fast")
+    started = time.monotonic()
+    worker = start_worker(cluster.url)
+    output, _ = worker.communicate(timeout=60)
+    took = time.monotonic() - started
+    assert worker.returncode == 3, output
+    assert "Traceback" not in output, output
+    assert output.count("cannot start:") == 1, output
+    assert 10 <= took < 40, took  # its patience, then the end

@@ -158,10 +158,32 @@ def _open_database(settings: ServerSettings) -> sa.Engine:
 
 
 def app_from_environment() -> ConnectNumbersApp:
-    """The app for a uvicorn worker process, from CONNECT_NUMBERS_* variables."""
-    app = build_app(ServerSettings.from_environment())
-    freeze_startup_objects()
-    return app
+    """The app for a uvicorn worker process, from CONNECT_NUMBERS_* variables.
+
+    ``serve`` checked the settings and the database before it started the workers, so a
+    worker that cannot open the database meets a passing outage (a PostgreSQL restart,
+    or a worker started again by uvicorn at that moment): it tries again, one warning
+    line a try, for ``WORKER_PATIENCE_CONNECT_TIMEOUTS`` connect timeouts (at least 10
+    seconds), then ends with one error line rather than a traceback.
+    """
+    settings = ServerSettings.from_environment()
+    patience = max(10.0, WORKER_PATIENCE_CONNECT_TIMEOUTS * settings.db_connect_timeout)
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            app = build_app(settings)
+        except StartupError as error:
+            if time.monotonic() >= deadline:
+                log.error("worker %d cannot start: %s", os.getpid(), error)
+                raise SystemExit(3) from None
+            log.warning("worker %d cannot start yet, trying again: %s", os.getpid(), error)
+            time.sleep(1.0)
+            continue
+        freeze_startup_objects()
+        return app
+
+
+WORKER_PATIENCE_CONNECT_TIMEOUTS = 6
 
 
 def freeze_startup_objects() -> None:
