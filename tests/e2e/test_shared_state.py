@@ -58,6 +58,25 @@ def statuses(servers: list[ServerProcess], count: int) -> Counter[int]:
     return Counter(list_instances(servers, i).status_code for i in range(count))
 
 
+def statuses_at_once(servers: list[ServerProcess], each: int) -> Counter[int]:
+    """8 threads at once, each sending ``each`` ListInstances on new connections."""
+    seen: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def hammer(offset: int) -> None:
+        for i in range(each):
+            status = list_instances(servers, offset + i).status_code
+            with lock:
+                seen[status] += 1
+
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return seen
+
+
 def test_throttling_applies_from_the_next_request_with_one_bucket_for_all(
     servers: list[ServerProcess],
 ) -> None:
@@ -77,21 +96,7 @@ def test_a_fault_rule_holds_from_the_next_request_and_counts_exactly_under_load(
     created = httpx.post(f"{servers[0].endpoint}/_connect-numbers/faults", json=rule, timeout=10)
     assert created.status_code == 201
     assert list_instances(servers[::-1], 0).status_code == 429  # the other worker or node
-    seen: Counter[int] = Counter()
-    lock = threading.Lock()
-
-    def hammer(offset: int) -> None:
-        for i in range(6):
-            status = list_instances(servers, offset + i).status_code
-            with lock:
-                seen[status] += 1
-
-    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert seen == {429: 9, 200: 39}
+    assert statuses_at_once(servers, 6) == {429: 9, 200: 39}
     (listed,) = servers[-1].admin("GET", "faults")["faults"]
     assert (listed["hits"], listed["remaining"]) == (10, 0)
     servers[0].admin("DELETE", f"faults/{created.json()['id']}")
@@ -166,21 +171,7 @@ def test_a_revoked_key_is_refused_from_the_next_request_everywhere(
 def test_concurrent_requests_share_one_bucket_exactly(servers: list[ServerProcess]) -> None:
     settings = {"enabled": True, "rate": 0.001, "burst": 10}
     servers[0].admin("PUT", "config", {"throttling": settings})
-    seen: Counter[int] = Counter()
-    lock = threading.Lock()
-
-    def hammer(offset: int) -> None:
-        for i in range(5):
-            status = list_instances(servers, offset + i).status_code
-            with lock:
-                seen[status] += 1
-
-    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert seen == {200: 10, 429: 30}
+    assert statuses_at_once(servers, 5) == {200: 10, 429: 30}
 
 
 def test_a_clock_change_holds_from_the_next_request_everywhere(

@@ -59,7 +59,3 @@ class SharedState:
         """Whether the database's version differs from the snapshot's (one read)."""
         snapshot = self._snapshot
         return snapshot is None or retried(self._services.uow.state_version) != snapshot.version
-
-    def current(self) -> Snapshot:
-        """The shared state as of now, checked by one read (for callers outside a request)."""
-        return self.reload() if self.moved() else self.snapshot()

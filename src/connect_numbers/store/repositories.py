@@ -44,11 +44,7 @@ class SqlSettingsRepository:
     """
 
     def __init__(
-        self,
-        connection: sa.Connection,
-        version: int | None,
-        watch: Watch | None = None,
-        kept: Versions | None = None,
+        self, connection: sa.Connection, version: int | None, watch: Watch | None, kept: Versions
     ) -> None:
         self._db = connection
         self._version = version  # SQLite: what the transaction read first
@@ -62,7 +58,7 @@ class SqlSettingsRepository:
         if self._watch is not None:
             return self._watch.settings(self._db)
         kept, version = self._kept, self._version
-        if kept is None or version is None:
+        if version is None:  # not read first (a unit of work always reads it)
             return self._read()
         held = kept.settings
         if held is not None and held[0] == version:
