@@ -70,9 +70,7 @@ def test_a_listing_shows_what_describe_shows(connect: Any, spread: dict[str, Any
     for summary in connect.list_phone_numbers_v2()["ListPhoneNumbersSummaryList"]:
         described = connect.describe_phone_number(PhoneNumberId=summary["PhoneNumberId"])
         full = described["ClaimedPhoneNumberSummary"]
-        for key in ("PhoneNumberArn", "PhoneNumber", "PhoneNumberCountryCode", "PhoneNumberType"):
-            assert summary[key] == full[key]
-        assert summary["TargetArn"] == full["TargetArn"]
+        assert summary == {k: v for k, v in full.items() if k not in ("Tags", "PhoneNumberStatus")}
 
 
 def test_another_region_lists_none_of_them(

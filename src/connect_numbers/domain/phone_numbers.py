@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from .arns import new_id, phone_number_arn
 from .errors import InvalidParameter, InvalidRequest, ResourceInUse
@@ -27,6 +28,7 @@ __all__ = [
     "METADATA",
     "UPDATE",
     "NumberFilter",
+    "NumberListing",
     "PhoneNumber",
     "check_claim_token",
     "legacy_filter_types",
@@ -89,6 +91,23 @@ class NumberFilter:
     countries: Sequence[str] = ()
     types: Sequence[str] = ()
     prefix: str | None = None
+
+
+class NumberListing(NamedTuple):
+    """What a listing shows of a held number: ListPhoneNumbersV2's summary, in its order.
+
+    A tuple, made straight from a row of the listing's query; ListPhoneNumbers (v1)
+    shows a part of it."""
+
+    id: str
+    arn: str
+    e164: str
+    country: str
+    type: str
+    target_arn: str
+    instance_id: str | None
+    description: str | None
+    source_arn: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -153,9 +153,23 @@ def list_phone_numbers_v2(services: Services, caller: Caller, p: Params) -> Outp
         services, caller, where, p.get("MaxResults"), p.get("NextToken"), "numbers-v2"
     )
     return {
-        "ListPhoneNumbersSummaryList": [number_summary(n) for n in page.numbers],
+        "ListPhoneNumbersSummaryList": [dict(zip(_LISTED, n, strict=True)) for n in page.numbers],
         "NextToken": page.next_token,
     }
+
+
+# ListPhoneNumbersSummary's members, in the order of a NumberListing's fields
+_LISTED = (
+    "PhoneNumberId",
+    "PhoneNumberArn",
+    "PhoneNumber",
+    "PhoneNumberCountryCode",
+    "PhoneNumberType",
+    "TargetArn",
+    "InstanceId",
+    "PhoneNumberDescription",
+    "SourcePhoneNumberArn",
+)
 
 
 def list_phone_numbers(services: Services, caller: Caller, p: Params) -> Output:

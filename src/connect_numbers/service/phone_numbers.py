@@ -18,6 +18,7 @@ from ..domain.inventory import is_valid_prefix
 from ..domain.pagination import decode_key, page_of
 from ..domain.phone_numbers import (
     NumberFilter,
+    NumberListing,
     PhoneNumber,
     check_claim_token,
     new_claim,
@@ -77,7 +78,7 @@ class Done:
 
 @dataclass(frozen=True, slots=True)
 class NumberPage:
-    numbers: list[PhoneNumber]
+    numbers: list[NumberListing]
     next_token: str | None
 
 

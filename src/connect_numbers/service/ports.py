@@ -20,7 +20,7 @@ from ..domain.faults import FaultRule
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
 from ..domain.listings import CooldownQuery, ListedRow, NumberQuery, ScopeCounts
-from ..domain.phone_numbers import NumberFilter, PhoneNumber
+from ..domain.phone_numbers import NumberFilter, NumberListing, PhoneNumber
 from ..domain.source_numbers import SourceNumber
 from ..domain.throttle import TokenBucket
 from ..domain.traffic import Replica, TrafficDistributionGroup
@@ -138,7 +138,7 @@ class PhoneNumberRepository(Protocol):
     def remove(self, number_id: str) -> None: ...
     def count_on_target(self, target_arn: str) -> int: ...
     def on_target(self, target_arn: str) -> list[PhoneNumber]: ...
-    def page(self, where: NumberFilter, after: str | None, limit: int) -> list[PhoneNumber]: ...
+    def page(self, where: NumberFilter, after: str | None, limit: int) -> list[NumberListing]: ...
 
 
 class ReleaseRepository(Protocol):

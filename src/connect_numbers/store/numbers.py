@@ -14,7 +14,7 @@ from ..domain.churn import IndexedTimes
 from ..domain.config import DEFAULT_PHONE_NUMBERS_PER_INSTANCE
 from ..domain.cooldown import Release
 from ..domain.events import Event
-from ..domain.phone_numbers import CLAIM, IMPORT, NumberFilter, PhoneNumber
+from ..domain.phone_numbers import CLAIM, IMPORT, NumberFilter, NumberListing, PhoneNumber
 from ._fast import FastQuery, FastStatement, insert_all
 from .tables import churn_days, events, inventory, phone_numbers, quotas, releases, tags
 
@@ -38,6 +38,7 @@ _FAILED_CLAIM = sa.and_(  # OR rather than IN: compiled once, with no expanding 
 _FIELDS = tuple(f.name for f in dataclasses.fields(PhoneNumber))
 _IN_FIELD_ORDER = [phone_numbers.c[name] for name in _FIELDS]
 _WIDTH = len(_FIELDS)
+_LISTED = [phone_numbers.c[name] for name in NumberListing._fields]
 
 
 def _number(row: Any) -> PhoneNumber:
@@ -159,8 +160,9 @@ class SqlPhoneNumberRepository:
         query = sa.select(phone_numbers).where(phone_numbers.c.target_arn == target_arn)
         return [_number(row) for row in self._db.execute(query)]
 
-    def page(self, where: NumberFilter, after: str | None, limit: int) -> list[PhoneNumber]:
-        """Held (not failed) numbers matching ``where``, in E.164 order after ``after``."""
+    def page(self, where: NumberFilter, after: str | None, limit: int) -> list[NumberListing]:
+        """Held (not failed) numbers matching ``where``, in E.164 order after ``after``:
+        only the columns a listing shows, each row made a record as it is."""
         query = _page_query(
             where.target_arn is not None,
             where.instance_id is not None,
@@ -184,7 +186,8 @@ class SqlPhoneNumberRepository:
             params["prefix"] = _like_prefix(where.prefix)
         if after is not None:
             params["after"] = after
-        return [PhoneNumber(*row) for row in query.tuples(self._db, **params)]
+        listing = tuple.__new__  # a NamedTuple made from its row as it is, without _make's call
+        return [listing(NumberListing, row) for row in query.tuples(self._db, **params)]
 
 
 @lru_cache(maxsize=128)
@@ -193,7 +196,7 @@ def _page_query(
 ) -> FastQuery:
     """A page of held numbers, for one combination of filters (compiled once each)."""
     c = phone_numbers.c
-    query = sa.select(*_IN_FIELD_ORDER).where(
+    query = sa.select(*_LISTED).where(
         c.account_id == sa.bindparam("account_id"),
         c.region == sa.bindparam("region"),
         sa.not_(_FAILED_CLAIM),
