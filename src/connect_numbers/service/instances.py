@@ -8,7 +8,7 @@ from ..domain import instances as domain
 from ..domain.errors import InvalidRequest
 from ..domain.instances import Instance
 from ..domain.pagination import decode_time_and_id, page_of
-from ..domain.traffic import Replication, replication_of
+from ..domain.traffic import Replica, Replication, replication_of
 from .context import Caller, Services, Tx, parameters_of, run_once, transaction
 from .phone_numbers import release_number
 from .targets import find_instance
@@ -92,17 +92,19 @@ class InstanceDescription:
 def describe_instance(services: Services, caller: Caller, instance_id: str) -> InstanceDescription:
     """The instance, its status now, its tags and, if it is replicated, the replication."""
     tags: dict[str, str] = {}
+    replica: Replica | None = None
 
-    def with_tags(account_id: str, region: str, instance_id: str) -> Instance | None:
-        found = tx.uow.instances.get_with_tags(account_id, region, instance_id)
+    def described(account_id: str, region: str, instance_id: str) -> Instance | None:
+        nonlocal replica  # the instance, its tags and its replica in one read
+        found = tx.uow.instances.described(account_id, region, instance_id)
         if found is None:
             return None
-        tags.update(found[1])
-        return found[0]
+        instance, found_tags, replica = found
+        tags.update(found_tags)
+        return instance
 
     with transaction(services, write=False) as tx:
-        instance = find_instance(tx, caller, instance_id, with_tags)
-        replica = tx.uow.replicas.of(instance.id)
+        instance = find_instance(tx, caller, instance_id, described)
         replication = (
             replication_of(instance.source_region or instance.region, replica, tx.now)
             if replica is not None

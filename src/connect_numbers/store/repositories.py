@@ -14,10 +14,12 @@ from ..domain.clock import ClockState
 from ..domain.config import Config
 from ..domain.idempotency import IdempotencyRecord
 from ..domain.instances import Instance
+from ..domain.traffic import Replica
 from ._fast import FastQuery, FastStatement, insert_all
 from .faults import bump_version
 from .tables import access_keys, accounts, idempotency, instance_replicas, instances, settings
 from .tables import tags as table_tags
+from .traffic import replica_in, replica_of
 
 if TYPE_CHECKING:
     from .versions import Versions, Watch
@@ -142,21 +144,20 @@ class SqlInstanceRepository:
     ) -> list[tuple[FastQuery, dict[str, Any]]]:
         return [(_INSTANCE, {"id": instance_id, "account_id": account_id, "region": region})]
 
-    def get_with_tags(
+    def described(
         self, account_id: str, region: str, instance_id: str
-    ) -> tuple[Instance, dict[str, str]] | None:
-        """The instance (or its replica) and the tags of its ARN; an instance created in
-        ``region``, the common case, and its tags in one query."""
-        rows = _INSTANCE_WITH_TAGS.rows(
-            self._db, id=instance_id, account_id=account_id, region=region
-        )
+    ) -> tuple[Instance, dict[str, str], Replica | None] | None:
+        """The instance (or its replica), the tags of its ARN and the instance's replica;
+        an instance created in ``region``, the common case, with both in one query."""
+        rows = _DESCRIBED.rows(self._db, id=instance_id, account_id=account_id, region=region)
         if rows:
             tags = {row["tag_key"]: row["tag_value"] for row in rows if row["tag_key"] is not None}
-            return _instance(rows[0]), tags
+            return _instance(rows[0]), tags, replica_in(rows[0], _REPLICA_PREFIX)
         replica = self.get(account_id, region, instance_id)
         if replica is None:
             return None
-        return replica, {row["key"]: row["value"] for row in _TAGS.rows(self._db, arn=replica.arn)}
+        tags = {row["key"]: row["value"] for row in _TAGS.rows(self._db, arn=replica.arn)}
+        return replica, tags, replica_of(self._db, replica.id)
 
     def alias_taken(self, alias: str) -> bool:
         """Whether an instance or a replica has ``alias``.
@@ -240,9 +241,19 @@ _INSTANCE = FastQuery(
         instances.c.region == sa.bindparam("region"),
     )
 )
-_INSTANCE_WITH_TAGS = FastQuery(
-    sa.select(instances, table_tags.c.key.label("tag_key"), table_tags.c.value.label("tag_value"))
-    .select_from(instances.outerjoin(table_tags, table_tags.c.resource_arn == instances.c.arn))
+_REPLICA_PREFIX = "replica_"
+_DESCRIBED = FastQuery(  # the instance, one row per tag, with its replica's columns
+    sa.select(
+        instances,
+        table_tags.c.key.label("tag_key"),
+        table_tags.c.value.label("tag_value"),
+        *[c.label(f"{_REPLICA_PREFIX}{c.name}") for c in instance_replicas.c],
+    )
+    .select_from(
+        instances.outerjoin(table_tags, table_tags.c.resource_arn == instances.c.arn).outerjoin(
+            instance_replicas, instance_replicas.c.instance_id == instances.c.id
+        )
+    )
     .where(
         instances.c.id == sa.bindparam("id"),
         instances.c.account_id == sa.bindparam("account_id"),

@@ -12,7 +12,7 @@ from ._fast import FastQuery
 from .tables import instance_replicas as replicas
 from .tables import traffic_distribution_groups as tdgs
 
-__all__ = ["SqlReplicaRepository", "SqlTdgRepository"]
+__all__ = ["SqlReplicaRepository", "SqlTdgRepository", "replica_in", "replica_of"]
 
 
 class SqlReplicaRepository:
@@ -35,8 +35,7 @@ class SqlReplicaRepository:
 
     def of(self, instance_id: str) -> Replica | None:
         """The replica of an instance (an instance has at most one)."""
-        row = _REPLICA_OF.first(self._db, instance_id=instance_id)
-        return _replica(row) if row is not None else None
+        return replica_of(self._db, instance_id)
 
     def remove(self, instance_id: str) -> None:
         self._db.execute(sa.delete(replicas).where(replicas.c.instance_id == instance_id))
@@ -47,15 +46,25 @@ _REPLICA_OF = FastQuery(
 )
 
 
-def _replica(row: Any) -> Replica:
+def replica_of(connection: sa.Connection, instance_id: str) -> Replica | None:
+    """The replica of an instance (an instance has at most one)."""
+    row = _REPLICA_OF.first(connection, instance_id=instance_id)
+    return replica_in(row) if row is not None else None
+
+
+def replica_in(row: dict[str, Any], prefix: str = "") -> Replica | None:
+    """The replica whose columns ``row`` holds (each name led by ``prefix``); None when
+    they are empty (an outer join that found none)."""
+    if row[f"{prefix}instance_id"] is None:
+        return None
     return Replica(
-        instance_id=row["instance_id"],
-        account_id=row["account_id"],
-        region=row["region"],
-        arn=row["arn"],
-        alias=row["alias"],
-        created_at=row["created_at"],
-        settles_at=row["settles_at"],
+        instance_id=row[f"{prefix}instance_id"],
+        account_id=row[f"{prefix}account_id"],
+        region=row[f"{prefix}region"],
+        arn=row[f"{prefix}arn"],
+        alias=row[f"{prefix}alias"],
+        created_at=row[f"{prefix}created_at"],
+        settles_at=row[f"{prefix}settles_at"],
     )
 
 
