@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from connect_numbers.protocol.errors import AwsError, FrontDoorError
 from connect_numbers.protocol.model import operation
-from connect_numbers.protocol.serializer import Response, error_response, success_response
+from connect_numbers.protocol.serializer import Response, Rows, error_response, success_response
 
 REQUEST_ID = "5d1e1c2a-0000-4000-8000-00000000abcd"
 OPERATIONS = [
@@ -105,6 +105,39 @@ def test_botocore_parses_our_output_back_to_the_same_dict(name: str, data: st.Da
     result = data.draw(values(shape))
     parsed = botocore_reads(success_response(operation(name), result, REQUEST_ID), shape)
     assert same(result, parsed), (result, parsed)
+
+
+# every list of structures in those outputs: (operation, member)
+LISTS = [
+    (name, member)
+    for name in OPERATIONS
+    for member, shape in operation(name).output_shape.members.items()
+    if shape.type_name == "list" and shape.member.type_name == "structure"
+]
+
+
+@pytest.mark.parametrize(("name", "member"), LISTS)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_rows_are_written_byte_for_byte_as_the_same_dicts(
+    name: str, member: str, data: st.DataObject
+) -> None:
+    item = operation(name).output_shape.members[member].member
+    order = tuple(data.draw(st.lists(st.sampled_from(list(item.members)), unique=True)))
+    items = data.draw(st.lists(values(item), max_size=3))
+    dicts = [{key: found.get(key) for key in order} for found in items]
+    rows = [tuple(found.get(key) for key in order) for found in items]
+    as_dicts = success_response(operation(name), {member: dicts}, REQUEST_ID)
+    as_rows = success_response(operation(name), {member: Rows(order, rows)}, REQUEST_ID)
+    assert as_rows.body == as_dicts.body
+
+
+def test_rows_naming_a_member_the_shape_lacks_are_refused() -> None:
+    rows = Rows(("PhoneNumberId", "Secret"), [("id", "s3cret")])
+    with pytest.raises(ValueError, match="'Secret'"):
+        success_response(
+            operation("ListPhoneNumbersV2"), {"ListPhoneNumbersSummaryList": rows}, "r"
+        )
 
 
 @pytest.mark.parametrize("name", NO_OUTPUT)

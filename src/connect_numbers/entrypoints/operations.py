@@ -14,6 +14,7 @@ from ..domain.contact_flows import VOICE_PHONE_NUMBER, ContactFlow
 from ..domain.instances import Instance
 from ..domain.phone_numbers import NumberFilter, PhoneNumber, legacy_filter_types, legacy_type
 from ..domain.traffic import Replication, TrafficDistributionGroup
+from ..protocol.serializer import Rows
 from ..service import contact_flows, imports, instances, phone_numbers, search, tags, traffic
 from ..service.context import Caller, Services
 from .flow_operations import FLOW_HANDLERS
@@ -153,7 +154,7 @@ def list_phone_numbers_v2(services: Services, caller: Caller, p: Params) -> Outp
         services, caller, where, p.get("MaxResults"), p.get("NextToken"), "numbers-v2"
     )
     return {
-        "ListPhoneNumbersSummaryList": [dict(zip(_LISTED, n, strict=True)) for n in page.numbers],
+        "ListPhoneNumbersSummaryList": Rows(_LISTED, page.numbers),
         "NextToken": page.next_token,
     }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
-__all__ = ["Response", "error_response", "success_response", "success_writer"]
+__all__ = ["Response", "Rows", "error_response", "success_response", "success_writer"]
 
 JSON = "application/json"
 
@@ -30,6 +30,16 @@ class Response:
     body: bytes
     headers: list[tuple[str, str]] = field(default_factory=list)
     delay: float = 0.0  # seconds to hold the answer back (an injected latency)
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """A list of structures given as rows: each row holds the values of ``members``
+    (the structure's member names) in that order. Written exactly as the same list of
+    dicts would be, member order included, without a dict made for each item first."""
+
+    members: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
 
 
 def success_response(
@@ -142,18 +152,30 @@ def _build(shape: Shape) -> Writer:
     return _as_is
 
 
-def _structure_writer(shape: StructureShape) -> Writer:
-    """A function written for this shape: one ``get`` and test per member, in order.
+def _structure_writer(
+    shape: StructureShape, position: Callable[[str], int] | None = None
+) -> Writer:
+    """A function written for this shape: one look-up and test per member, in order.
 
     Member names and wire names come from the botocore model and are written into
     the source as string literals (``repr``); a member that is not a scalar calls
     the writer of its own shape, looked up when first needed (shapes may recurse).
+    With ``position`` the value is a row, each member read at its position there
+    (members it does not hold are left out).
     """
-    lines = ["def write(value):", "    out = {}", "    get = value.get"]
+    lines = ["def write(value):", "    out = {}"]
+    if position is None:
+        lines.append("    get = value.get")
     members: list[Shape] = []
     for name, member in shape.members.items():
+        if position is None:
+            lines.append(f"    item = get({name!r})")
+        else:
+            try:
+                lines.append(f"    item = value[{position(name)}]")
+            except ValueError:  # not among the row's members
+                continue
         wire = member.serialization.get("name", name)
-        lines.append(f"    item = get({name!r})")
         lines.append("    if item is not None:")
         if member.type_name in _SCALARS:
             lines.append(f"        out[{wire!r}] = item")
@@ -171,11 +193,31 @@ def _list_writer(member: Shape) -> Writer:
     if member.type_name in _SCALARS:
         return list
 
-    def write(value: list[Any]) -> list[Any]:
+    def write(value: list[Any] | Rows) -> list[Any]:
+        if isinstance(value, Rows):
+            assert isinstance(member, StructureShape)
+            each_row = _row_writer(member, value.members)
+            return [each_row(row) for row in value.rows]
         each = _writer(member)
         return [each(item) for item in value]
 
     return write
+
+
+_row_writers: dict[tuple[str, tuple[str, ...]], Writer] = {}
+
+
+def _row_writer(shape: StructureShape, members: tuple[str, ...]) -> Writer:
+    """The function that writes a row of ``members``' values as a ``shape`` structure,
+    built once per shape and order: the structure writer's code, reading by position."""
+    key = (shape.name, members)
+    found = _row_writers.get(key)
+    if found is None:
+        unknown = set(members) - set(shape.members)
+        if unknown:
+            raise ValueError(f"{shape.name} has no member {sorted(unknown)[0]!r}")
+        found = _row_writers[key] = _structure_writer(shape, members.index)
+    return found
 
 
 def _map_writer(member: Shape) -> Writer:
