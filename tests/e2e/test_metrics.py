@@ -133,3 +133,21 @@ def test_claims_refused_by_the_churn_rule_are_counted_apart(connect_numbers: Any
             connect.claim_phone_number(TargetArn=instance["Arn"], PhoneNumber=numbers[2])
     found = scrape(connect_numbers.endpoint)
     assert (value(found, name, operation="ClaimPhoneNumber") or 0) - before == 2
+
+
+def test_requests_refused_before_they_are_whole_are_counted(connect_numbers: Any) -> None:
+    endpoint = connect_numbers.endpoint
+    before = scrape(endpoint)
+    padded = httpx.get(f"{endpoint}/instance", headers={"X-Padding": "p" * (64 << 10)})
+    body = b"a" * ((1 << 20) + 1)
+    oversized = httpx.put(f"{endpoint}/instance", content=body, timeout=10)
+    admin = httpx.post(f"{endpoint}/_connect-numbers/reset", content=body, timeout=10)
+    assert (padded.status_code, oversized.status_code, admin.status_code) == (431, 413, 413)
+    after = scrape(endpoint)
+
+    def grew(**labels: str) -> float:
+        name = "connect_numbers_requests_total"
+        return (value(after, name, **labels) or 0) - (value(before, name, **labels) or 0)
+
+    assert grew(operation="-", code="RequestHeaderFieldsTooLarge") == 1
+    assert grew(operation="-", code="RequestEntityTooLarge") == 1  # the admin API's is not

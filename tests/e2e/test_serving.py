@@ -163,6 +163,24 @@ def test_every_worker_logs_time_level_logger_and_the_access_log(
     assert any(f"serving {server.endpoint} with database sqlite:///" in line for line in lines)
 
 
+def test_requests_refused_before_they_are_whole_have_their_access_line(tmp_path: Path) -> None:
+    args = ("--admin-token", TOKEN, "--log-level", "info")
+    with ServerProcess(f"sqlite:///{tmp_path / 'log.db'}", args=args) as server:
+        padded = httpx.get(f"{server.endpoint}/instance", headers={"X-Padding": "p" * (64 << 10)})
+        body = b"a" * ((1 << 20) + 1)
+        oversized = httpx.put(f"{server.endpoint}/instance", content=body, timeout=10)
+        admin = httpx.post(f"{server.endpoint}/_connect-numbers/reset", content=body, timeout=10)
+        assert (padded.status_code, oversized.status_code, admin.status_code) == (431, 413, 413)
+        lines = lines_when(server, lambda found: sum(".access " in x for x in found) >= 2)
+    access = [line for line in lines if " INFO connect_numbers.access " in line]
+    assert len(access) == 2, lines  # the admin API's 413 is not a Connect request
+    request_id = padded.headers["x-amzn-RequestId"]
+    assert f"request_id={request_id} operation=- status=431 " in access[0], access
+    assert "error=RequestHeaderFieldsTooLarge " in access[0]
+    assert "operation=- status=413 error=RequestEntityTooLarge " in access[1]
+    assert "account=- principal=-" in access[1]
+
+
 def test_json_logs_are_one_object_per_line_from_every_worker(tmp_path: Path) -> None:
     args = ("--admin-token", TOKEN, "--log-level", "info", "--log-format", "json")
     with ServerProcess(f"sqlite:///{tmp_path / 'json.db'}", workers=2, args=args) as server:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -59,18 +60,27 @@ class ConnectNumbersApp:
             if scope["type"] == "lifespan":
                 await _lifespan(receive, send, self.maintenance)
             return
+        started = time.perf_counter()
         headers, size = _headers(scope)
         if size > MAX_HEADER_BYTES:
-            await _send(send, _headers_too_large())
+            await self._early(scope, send, _headers_too_large(), started)
             return
         try:
             body = await _read_body(headers.get("content-length"), receive)
         except BodyTooLarge:
-            await _send(send, _too_large(scope))
+            await self._early(scope, send, _too_large(scope), started)
             return
         response = self._respond(scope, headers, body)
         if response.delay > 0:  # an injected latency: the loop serves others meanwhile
             await asyncio.sleep(response.delay)
+        await _send(send, response)
+
+    async def _early(self, scope: Scope, send: Send, response: Response, started: float) -> None:
+        """Send an answer given before the request was whole; one on the Connect API (not
+        the console's pages or the admin API) is logged and counted as the pipeline's are."""
+        if not scope["path"].startswith(_OWN_PATHS):
+            request = HttpRequest(scope["method"], scope["path"], "", {}, b"")
+            self.pipeline.answered_early(request, response, started)
         await _send(send, response)
 
     def _respond(self, scope: Scope, headers: dict[str, str], body: bytes) -> Response:

@@ -155,6 +155,14 @@ class Pipeline:
         self._measure(exchange, response)
         return response
 
+    def answered_early(self, request: HttpRequest, response: Response, started: float) -> None:
+        """Log and count an answer the HTTP layer gave before the request was whole (413,
+        431): every answer on the Connect API has its access line and its metric."""
+        request_id = next((v for k, v in response.headers if k == "x-amzn-RequestId"), "-")
+        exchange = _Exchange(request, request_id, started)
+        _log_access(exchange, response)
+        self._measure(exchange, response)
+
     def _current_answer(self, exchange: _Exchange) -> Response:
         """The answer under the shared state as it is now (entrypoints/shared_state.py):
         answered again when the first unit of work finds the state moved, or, for an
