@@ -163,3 +163,17 @@ def test_the_full_churn_index_is_gone_and_comes_back_on_the_way_down(engine: sa.
     assert {"ix_releases_churn", "ix_releases_churn_live"} <= release_indexes(engine)
     run(engine, "upgrade", "head")
     assert "ix_releases_churn" not in release_indexes(engine)
+
+
+def test_what_a_target_holds_is_counted_from_its_index(engine: sa.Engine) -> None:
+    """0011 widens ``ix_phone_numbers_target`` with the failure and the operation (what a
+    claim's count of the target's numbers reads); stepping down gives the narrow one back."""
+
+    def columns() -> list[str | None]:
+        found = sa.inspect(engine).get_indexes("phone_numbers")
+        return next(i["column_names"] for i in found if i["name"] == "ix_phone_numbers_target")
+
+    run(engine, "upgrade", "head")
+    assert columns() == ["target_arn", "failure", "operation"]
+    run(engine, "downgrade", "0010")
+    assert columns() == ["target_arn"]
