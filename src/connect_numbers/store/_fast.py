@@ -56,7 +56,13 @@ def _positional(
     """The arguments of a positional statement (SQLite's ``?``) from its named values:
     one C-level pick of the values in order, then the processors of the few columns that
     have one (a JSON column's serializer, ...)."""
-    pick = itemgetter(*order) if len(order) > 1 else (lambda values: (values[order[0]],))
+    pick: Callable[[dict[str, Any]], Any]
+    if len(order) > 1:
+        pick = itemgetter(*order)
+    elif order:
+        pick = lambda values: (values[order[0]],)  # noqa: E731 (itemgetter gives no tuple)
+    else:
+        pick = lambda values: ()  # noqa: E731
     at = tuple((order.index(name), process) for name, process in processors if name in order)
 
     def bind(params: dict[str, Any]) -> Any:
