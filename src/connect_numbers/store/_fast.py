@@ -56,13 +56,7 @@ def _positional(
     """The arguments of a positional statement (SQLite's ``?``) from its named values:
     one C-level pick of the values in order, then the processors of the few columns that
     have one (a JSON column's serializer, ...)."""
-    pick: Callable[[dict[str, Any]], Any]
-    if len(order) > 1:
-        pick = itemgetter(*order)
-    elif order:
-        pick = lambda values: (values[order[0]],)  # noqa: E731 (itemgetter gives no tuple)
-    else:
-        pick = lambda values: ()  # noqa: E731
+    pick = _picker(order)
     at = tuple((order.index(name), process) for name, process in processors if name in order)
 
     def bind(params: dict[str, Any]) -> Any:
@@ -75,6 +69,17 @@ def _positional(
         return arguments
 
     return bind
+
+
+def _picker(order: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """The values of ``order``'s names, as a sequence in that order."""
+    if len(order) > 1:
+        return itemgetter(*order)
+
+    def pick(values: dict[str, Any]) -> tuple[Any, ...]:  # itemgetter of one name: no tuple
+        return tuple([values[name] for name in order])
+
+    return pick
 
 
 def _named(defaults: dict[str, Any], processors: _Processors) -> Callable[[dict[str, Any]], Any]:

@@ -223,12 +223,12 @@ class SqlLockedPhoneNumberRepository(SqlPhoneNumberRepository):
     """Numbers read FOR UPDATE, for write transactions (see store/unit_of_work.py)."""
 
     def get(self, number_id: str) -> PhoneNumber | None:
-        found = _LOCK_BY_ID.tuples(self._db, id=number_id)
-        return PhoneNumber(*found[0]) if found else None
+        found = _LOCK_BY_ID.rows(self._db, id=number_id)
+        return _number_from(found[0]) if found else None
 
     def by_e164(self, e164: str) -> PhoneNumber | None:
-        found = _LOCK_BY_E164.tuples(self._db, e164=e164)
-        return PhoneNumber(*found[0]) if found else None
+        found = _LOCK_BY_E164.rows(self._db, e164=e164)
+        return _number_from(found[0]) if found else None
 
     def get_with_tags(self, number_id: str) -> tuple[PhoneNumber, dict[str, str]] | None:
         number = self.get(number_id)  # the number locked; its tags read after
@@ -237,8 +237,7 @@ class SqlLockedPhoneNumberRepository(SqlPhoneNumberRepository):
         return number, {row["key"]: row["value"] for row in _TAGS_OF.rows(self._db, arn=number.arn)}
 
     def on_target(self, target_arn: str) -> list[PhoneNumber]:
-        rows = _LOCK_ON_TARGET.tuples(self._db, target_arn=target_arn)
-        return [PhoneNumber(*row) for row in rows]
+        return [_number_from(row) for row in _LOCK_ON_TARGET.rows(self._db, target_arn=target_arn)]
 
     def ahead_get(self, number_id: str) -> list[tuple[FastQuery, dict[str, Any]]]:
         return [(_LOCK_BY_ID, {"id": number_id})]
@@ -248,11 +247,10 @@ class SqlLockedPhoneNumberRepository(SqlPhoneNumberRepository):
 
 
 def _locking(column: Any) -> FastQuery:
-    """Numbers whose ``column`` equals the bound parameter of that name, locked; the
-    columns in the record's field order (a row is its arguments)."""
+    """Numbers whose ``column`` equals the bound parameter of that name, locked."""
     where = column == sa.bindparam(column.name)
     return FastQuery(
-        sa.select(*_IN_FIELD_ORDER).where(where).order_by(phone_numbers.c.id).with_for_update()
+        sa.select(phone_numbers).where(where).order_by(phone_numbers.c.id).with_for_update()
     )
 
 
@@ -560,13 +558,6 @@ class SqlQuotaRepository:
             assert row is not None
             self._locked[(account_id, region)] = row
         return int(row["claims_made"])
-
-    def hold(self, account_id: str, region: str) -> None:
-        """Serialize this transaction's quota decisions with the others', as ``lock`` does,
-        for a caller that needs nothing from the row. SQLite serializes every write
-        transaction from its ``BEGIN IMMEDIATE`` on: there is nothing to read."""
-        if self._db.dialect.name != "sqlite":
-            self.lock(account_id, region)
 
     def ahead_lock(self, account_id: str, region: str) -> list[tuple[FastQuery, dict[str, Any]]]:
         return [(_LOCK_QUOTA, {"account_id": account_id, "region": region})]
