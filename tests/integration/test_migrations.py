@@ -147,3 +147,33 @@ def test_the_release_day_counts_are_filled_from_the_releases_already_recorded(
         ("000000000000", "us-east-1", 20_001, 1),
         ("111111111111", "us-east-1", 20_000, 1),
     ]
+
+
+def release_indexes(engine: sa.Engine) -> set[str]:
+    return {index["name"] for index in sa.inspect(engine).get_indexes("releases") if index["name"]}
+
+
+def test_the_full_churn_index_is_gone_and_comes_back_on_the_way_down(engine: sa.Engine) -> None:
+    """0011 drops ``ix_releases_churn`` (the partial ``ix_releases_churn_live`` serves every
+    query by account, region and time); stepping down to 0010 makes it again."""
+    run(engine, "upgrade", "head")
+    assert "ix_releases_churn" not in release_indexes(engine)
+    assert "ix_releases_churn_live" in release_indexes(engine)
+    run(engine, "downgrade", "0010")
+    assert {"ix_releases_churn", "ix_releases_churn_live"} <= release_indexes(engine)
+    run(engine, "upgrade", "head")
+    assert "ix_releases_churn" not in release_indexes(engine)
+
+
+def test_what_a_target_holds_is_counted_from_its_index(engine: sa.Engine) -> None:
+    """0011 widens ``ix_phone_numbers_target`` with the failure and the operation (what a
+    claim's count of the target's numbers reads); stepping down gives the narrow one back."""
+
+    def columns() -> list[str | None]:
+        found = sa.inspect(engine).get_indexes("phone_numbers")
+        return next(i["column_names"] for i in found if i["name"] == "ix_phone_numbers_target")
+
+    run(engine, "upgrade", "head")
+    assert columns() == ["target_arn", "failure", "operation"]
+    run(engine, "downgrade", "0010")
+    assert columns() == ["target_arn"]

@@ -425,7 +425,7 @@ def release_phone_number(
 
 def _release(tx: Tx, caller: Caller, id_or_arn: str) -> Done:
     # the quota row before the number's row, in the order claims take them
-    tx.uow.quotas.lock(caller.account_id, caller.region)
+    tx.uow.quotas.hold(caller.account_id, caller.region)
     number = find_number(tx, caller, id_or_arn, any_region=True)
     _home_region(number, caller, "ReleasePhoneNumber")
     release_number(tx, caller, number)
@@ -441,11 +441,14 @@ def release_number(tx: Tx, caller: Caller, number: PhoneNumber, *, force: bool =
     """
     if not force:
         number.check_not_busy(tx.now)
-    tx.uow.quotas.lock(number.account_id, number.region)  # claims lock it first too
-    tags = tx.uow.tags.get(number.arn)  # read before the writes (read ahead, on PostgreSQL)
+    tx.uow.quotas.hold(number.account_id, number.region)  # claims lock it first too
+    # read before the writes (read ahead, on PostgreSQL); the number is locked, so no
+    # tag of it comes or goes before this transaction ends (TagResource locks it too)
+    tags = tx.uow.tags.get(number.arn)
     tx.uow.numbers.remove(number.id)
     tx.uow.flow_associations.discard_for_number(number.id)  # in every region
-    tx.uow.tags.clear(number.arn)
+    if tags:
+        tx.uow.tags.clear(number.arn)
     if number.is_failed_claim:
         record(tx, caller, events.RELEASE, number, {"cooldown_until": None, "failed_claim": True})
         return

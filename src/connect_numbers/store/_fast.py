@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,35 +35,81 @@ _Processors = tuple[tuple[str, Callable[[Any], Any]], ...]
 
 
 class _Compiled:
-    __slots__ = ("arguments", "batched", "defaults", "order", "processors", "sql")
+    __slots__ = ("batched", "bind", "sql")
 
     def __init__(self, statement: Any, dialect: sa.Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         self.batched = dialect.name == "postgresql"  # a unit of work may hold a Batch
         self.sql = str(compiled)
-        self.order = tuple(compiled.positiontup) if compiled.positional else None
-        self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
-        self.processors: _Processors = tuple(compiled._bind_processors.items())
+        defaults = {k: v for k, v in compiled.params.items() if v is not None}
+        processors: _Processors = tuple(compiled._bind_processors.items())
+        if compiled.positional:
+            order = tuple(compiled.positiontup)
+            self.bind: Callable[[dict[str, Any]], Any] = _positional(order, defaults, processors)
+        else:
+            self.bind = _named(defaults, processors)
 
-    def bind(self, params: dict[str, Any]) -> Any:
-        values = {**self.defaults, **params} if self.defaults else params
-        for name, process in self.processors:
+
+def _positional(
+    order: tuple[str, ...], defaults: dict[str, Any], processors: _Processors
+) -> Callable[[dict[str, Any]], Any]:
+    """The arguments of a positional statement (SQLite's ``?``) from its named values:
+    one C-level pick of the values in order, then the processors of the few columns that
+    have one (a JSON column's serializer, ...)."""
+    pick = _picker(order)
+    at = tuple((order.index(name), process) for name, process in processors if name in order)
+
+    def bind(params: dict[str, Any]) -> Any:
+        values = pick({**defaults, **params} if defaults else params)
+        if not at:
+            return values
+        arguments = list(values)
+        for index, process in at:
+            arguments[index] = process(arguments[index])
+        return arguments
+
+    return bind
+
+
+def _picker(order: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """The values of ``order``'s names, as a sequence in that order."""
+    if len(order) > 1:
+        return itemgetter(*order)
+
+    def pick(values: dict[str, Any]) -> tuple[Any, ...]:  # itemgetter of one name: no tuple
+        return tuple([values[name] for name in order])
+
+    return pick
+
+
+def _named(defaults: dict[str, Any], processors: _Processors) -> Callable[[dict[str, Any]], Any]:
+    """The arguments of a statement with named parameters (psycopg's ``%(name)s``)."""
+
+    def bind(params: dict[str, Any]) -> Any:
+        values = {**defaults, **params} if defaults else params
+        for name, process in processors:
             if name in values:
                 values[name] = process(values[name])
-        if self.order is None:
-            return values
-        return tuple([values[name] for name in self.order])
+        return values
+
+    return bind
 
 
 class _Fast:
     def __init__(self, statement: Any) -> None:
         self.statement: Any = statement  # a Core statement (Select, Insert, Update, Delete)
         self._compiled: dict[str, _Compiled] = {}
+        # the dialect asked for last and its statement, set at once (threads share it)
+        self._last: tuple[sa.Dialect, _Compiled] | None = None
 
     def _for(self, dialect: sa.Dialect) -> _Compiled:
+        last = self._last
+        if last is not None and last[0] is dialect:
+            return last[1]
         found = self._compiled.get(dialect.name)
         if found is None:
             found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
+        self._last = (dialect, found)
         return found
 
 
@@ -116,9 +163,16 @@ def driver_scalar(connection: sa.Connection, sql: str) -> Any:
 
 def _execute(connection: sa.Connection, compiled: _Compiled, params: dict[str, Any]) -> Any:
     """A cursor that ran the statement; a driver error is raised as SQLAlchemy's
-    (``IntegrityError``, ``OperationalError``, ...), as ``Connection.execute`` would."""
-    cursor = dbapi_connection(connection).cursor()
+    (``IntegrityError``, ``OperationalError``, ...), as ``Connection.execute`` would.
+    (SQLite's driver makes the cursor itself, in one call.)"""
+    driver: Any = connection.connection.dbapi_connection
     arguments = compiled.bind(params)
+    if not compiled.batched:
+        try:
+            return driver.execute(compiled.sql, arguments)
+        except Exception as error:
+            raise _wrapped(connection, compiled.sql, arguments, error) from error
+    cursor = driver.cursor()
     try:
         cursor.execute(compiled.sql, arguments)
     except Exception as error:
@@ -201,7 +255,10 @@ class FastStatement(_Fast):
         """Run the statement, whose row count nobody needs: in a batch that reads ahead
         (PostgreSQL), it is sent with the next round trip, at the latest with COMMIT."""
         compiled = self._for(connection.dialect)
-        batch: Batch | None = connection.info.get(BATCH_KEY) if compiled.batched else None
+        if not compiled.batched:  # SQLite: run now
+            _execute(connection, compiled, params).close()
+            return
+        batch: Batch | None = connection.info.get(BATCH_KEY)
         if batch is None or not batch.deferring:
             self.run(connection, **params)
             return

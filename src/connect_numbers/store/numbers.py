@@ -329,6 +329,7 @@ class SqlReleaseRepository:
         self._db.execute(
             sa.update(releases)
             .where(
+                releases.c.e164 == release.e164,  # found on ix_releases_number
                 releases.c.phone_number_id == release.phone_number_id,
                 releases.c.released_at == release.released_at,
             )

@@ -171,7 +171,8 @@ phone_numbers = sa.Table(
     sa.Column("settles_at", sa.Double, nullable=False),
     sa.Column("failure", sa.String(255), nullable=True),
     sa.Index("ix_phone_numbers_scope", "account_id", "region", "e164"),
-    sa.Index("ix_phone_numbers_target", "target_arn"),
+    # what a target holds, counted from the index alone (failed claims left out)
+    sa.Index("ix_phone_numbers_target", "target_arn", "failure", "operation"),
     # the admin listing's filters
     sa.Index("ix_phone_numbers_instance", "instance_id", "e164"),
     sa.Index("ix_phone_numbers_account", "account_id", "e164"),
@@ -199,7 +200,6 @@ releases = sa.Table(
     sa.Column("restored_at", sa.Double, nullable=True),
     sa.Column("snapshot", sa.JSON, nullable=False),
     sa.Index("ix_releases_number", "e164", "cooldown_until"),
-    sa.Index("ix_releases_churn", "account_id", "region", "released_at"),
 )
 # Releases per account, region and service day (floor of released_at / 86,400), bumped by
 # each release in its transaction and never lowered (a restore or a purge leaves them): the
@@ -212,7 +212,8 @@ churn_days = sa.Table(
     sa.Column("day", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("releases", sa.Integer, nullable=False),
 )
-# the churn rule's exact count: only releases a restore has not undone
+# the churn rule's exact count: only releases a restore has not undone (every query that
+# reads releases by account, region and time asks for those alone: no full index is kept)
 sa.Index(
     "ix_releases_churn_live",
     releases.c.account_id,
