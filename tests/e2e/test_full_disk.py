@@ -95,9 +95,9 @@ def test_a_full_disk_answers_500_logs_one_line_and_recovers(small_disk: Path) ->
 def test_a_full_postgresql_disk_answers_500_logs_one_line_and_recovers(
     cluster: TemporaryPostgres,
 ) -> None:
-    owner = pwd.getpwnam("postgres")  # the cluster's server runs as postgres under root
     with small_disk_at(cluster.folder / "disk") as disk:  # where postgres can reach it
         try:
+            owner = pwd.getpwnam("postgres")  # the cluster's server runs as postgres (root)
             os.chown(disk, owner.pw_uid, owner.pw_gid)
             with psycopg.connect(cluster.url, autocommit=True) as admin:
                 admin.execute(f"CREATE TABLESPACE small LOCATION '{disk}'")
