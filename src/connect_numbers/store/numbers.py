@@ -562,6 +562,13 @@ class SqlQuotaRepository:
             self._locked[(account_id, region)] = row
         return int(row["claims_made"])
 
+    def hold(self, account_id: str, region: str) -> None:
+        """Serialize this transaction's quota decisions with the others', as ``lock``
+        does, for a caller that needs nothing from the row (a release). SQLite already
+        excludes every other write transaction from its ``BEGIN IMMEDIATE`` on."""
+        if self._db.dialect.name != "sqlite":
+            self.lock(account_id, region)
+
     def ahead_lock(self, account_id: str, region: str) -> list[tuple[FastQuery, dict[str, Any]]]:
         return [(_LOCK_QUOTA, {"account_id": account_id, "region": region})]
 

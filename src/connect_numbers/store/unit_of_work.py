@@ -274,8 +274,8 @@ class SqlUnitOfWork:
         return SqlEventRepository(self._connection)
 
     @_made_once
-    def quotas(self) -> _QuotaRepository:
-        return _QuotaRepository(self._connection, serialized=self._factory.sqlite)
+    def quotas(self) -> SqlQuotaRepository:
+        return SqlQuotaRepository(self._connection)
 
     @_made_once
     def inventory(self) -> SqlInventoryRepository:
@@ -378,21 +378,6 @@ class _LockedIdempotencyRepository(SqlIdempotencyRepository):
             key = "\x1f".join((account_id, region, operation, token))
             found.insert(0, (_TOKEN_LOCK, {"key": key}))
         return found
-
-
-class _QuotaRepository(SqlQuotaRepository):
-    """Quota rows; ``hold`` takes the row lock only where a write transaction does not
-    already exclude every other (SQLite: from its ``BEGIN IMMEDIATE`` on)."""
-
-    def __init__(self, connection: sa.Connection, *, serialized: bool) -> None:
-        super().__init__(connection)
-        self._serialized = serialized
-
-    def hold(self, account_id: str, region: str) -> None:
-        """Serialize this transaction's quota decisions with the others', as ``lock``
-        does, for a caller that needs nothing from the row (a release)."""
-        if not self._serialized:
-            self.lock(account_id, region)
 
 
 _TOKEN_LOCK = FastQuery(
