@@ -28,6 +28,13 @@ def clock_offset(factory: SqlUnitOfWorkFactory) -> float:
     return retried(read)
 
 
+def version_now(factory: SqlUnitOfWorkFactory) -> int:
+    """The shared state version, as a unit of work reads it (with the settings, first)."""
+    with factory(write=False) as uow:
+        uow.settings.load()
+        return uow.version
+
+
 def set_clock(factory: SqlUnitOfWorkFactory, offset: float) -> None:
     with factory(write=True) as uow:
         uow.settings.save_clock(ClockState(offset))
@@ -63,9 +70,7 @@ def test_a_transaction_that_reads_another_version_than_expected_commits_nothing(
     engine: sa.Engine,
 ) -> None:
     factory = SqlUnitOfWorkFactory(engine)
-    with factory(write=False) as uow:
-        uow.settings.load()
-        current = uow.version
+    current = version_now(factory)
     factory.expect(current - 1)  # what a process whose cache is stale expects
     with pytest.raises(StaleState) as moved, factory(write=True) as uow:
         uow.accounts.add("111111111111", 0.0)
@@ -78,9 +83,7 @@ def test_a_transaction_that_reads_another_version_than_expected_commits_nothing(
 
 def test_the_expected_version_lets_the_transaction_commit(engine: sa.Engine) -> None:
     factory = SqlUnitOfWorkFactory(engine)
-    with factory(write=False) as uow:
-        uow.settings.load()
-        current = uow.version
+    current = version_now(factory)
     factory.expect(current)
     with factory(write=True) as uow:
         uow.accounts.add("111111111111", 0.0)
@@ -97,9 +100,7 @@ def test_after_its_first_unit_of_work_a_request_goes_on_at_the_version_it_meets(
     write of the same request) is never refused for a change that landed meanwhile, so a
     request that has written is never answered, and written, twice."""
     here, there = SqlUnitOfWorkFactory(engine), SqlUnitOfWorkFactory(engine)
-    with here(write=False) as uow:
-        uow.settings.load()
-        current = uow.version
+    current = version_now(here)
     here.expect(current)
     with here(write=True) as uow:
         uow.accounts.add("111111111111", 0.0)
