@@ -158,8 +158,7 @@ class Pipeline:
     def answered_early(self, request: HttpRequest, response: Response, started: float) -> None:
         """Log and count an answer the HTTP layer gave before the request was whole (413,
         431): every answer on the Connect API has its access line and its metric."""
-        request_id = next((v for k, v in response.headers if k == "x-amzn-RequestId"), "-")
-        exchange = _Exchange(request, request_id, started)
+        exchange = _Exchange(request, _header(response, "x-amzn-RequestId") or "-", started)
         _log_access(exchange, response)
         self._measure(exchange, response)
 
@@ -286,10 +285,7 @@ _random_bits = random.getrandbits
 
 
 def _error_type(response: Response) -> str:
-    for name, value in response.headers:
-        if name == "x-amzn-ErrorType":
-            return value
-    return str(response.status)
+    return _error_code(response) or str(response.status)
 
 
 def _log_access(exchange: _Exchange, response: Response) -> None:
@@ -312,4 +308,8 @@ def _log_access(exchange: _Exchange, response: Response) -> None:
 
 def _error_code(response: Response) -> str | None:
     """The error a response carries (its ``x-amzn-ErrorType``), None for a success."""
-    return next((v for k, v in response.headers if k == "x-amzn-ErrorType"), None)
+    return _header(response, "x-amzn-ErrorType")
+
+
+def _header(response: Response, name: str) -> str | None:
+    return next((value for key, value in response.headers if key == name), None)
