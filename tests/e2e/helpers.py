@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import httpx
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -190,3 +191,15 @@ def answer(endpoint: str, *args: str) -> Any:
     done = run(endpoint, *args)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+def refused_before_whole(endpoint: str) -> httpx.Response:
+    """Three requests the HTTP layer refuses before they are whole: headers over 64 KiB
+    (431) and a body over 1 MiB (413) to the Connect API, and that body to the admin API
+    (413); the first answer (the 431), once each status is checked."""
+    padded = httpx.get(f"{endpoint}/instance", headers={"X-Padding": "p" * (64 << 10)})
+    body = b"a" * ((1 << 20) + 1)
+    oversized = httpx.put(f"{endpoint}/instance", content=body, timeout=10)
+    admin = httpx.post(f"{endpoint}/_connect-numbers/reset", content=body, timeout=10)
+    assert (padded.status_code, oversized.status_code, admin.status_code) == (431, 413, 413)
+    return padded

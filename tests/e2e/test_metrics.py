@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from botocore.exceptions import ClientError
-from helpers import available, new_instance, set_quota
+from helpers import available, new_instance, refused_before_whole, set_quota
 from prometheus_client.parser import text_string_to_metric_families
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -138,11 +138,7 @@ def test_claims_refused_by_the_churn_rule_are_counted_apart(connect_numbers: Any
 def test_requests_refused_before_they_are_whole_are_counted(connect_numbers: Any) -> None:
     endpoint = connect_numbers.endpoint
     before = scrape(endpoint)
-    padded = httpx.get(f"{endpoint}/instance", headers={"X-Padding": "p" * (64 << 10)})
-    body = b"a" * ((1 << 20) + 1)
-    oversized = httpx.put(f"{endpoint}/instance", content=body, timeout=10)
-    admin = httpx.post(f"{endpoint}/_connect-numbers/reset", content=body, timeout=10)
-    assert (padded.status_code, oversized.status_code, admin.status_code) == (431, 413, 413)
+    refused_before_whole(endpoint)
     after = scrape(endpoint)
 
     def grew(**labels: str) -> float:

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from botocore.exceptions import ClientError
-from helpers import boto3_client, new_instance
+from helpers import boto3_client, new_instance, refused_before_whole
 
 from connect_numbers import __version__
 from processes import ServerProcess, only_in_the_sqlite_pass
@@ -166,11 +166,7 @@ def test_every_worker_logs_time_level_logger_and_the_access_log(
 def test_requests_refused_before_they_are_whole_have_their_access_line(tmp_path: Path) -> None:
     args = ("--admin-token", TOKEN, "--log-level", "info")
     with ServerProcess(f"sqlite:///{tmp_path / 'log.db'}", args=args) as server:
-        padded = httpx.get(f"{server.endpoint}/instance", headers={"X-Padding": "p" * (64 << 10)})
-        body = b"a" * ((1 << 20) + 1)
-        oversized = httpx.put(f"{server.endpoint}/instance", content=body, timeout=10)
-        admin = httpx.post(f"{server.endpoint}/_connect-numbers/reset", content=body, timeout=10)
-        assert (padded.status_code, oversized.status_code, admin.status_code) == (431, 413, 413)
+        padded = refused_before_whole(server.endpoint)
         lines = lines_when(server, lambda found: sum(".access " in x for x in found) >= 2)
     access = [line for line in lines if " INFO connect_numbers.access " in line]
     assert len(access) == 2, lines  # the admin API's 413 is not a Connect request
