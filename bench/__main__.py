@@ -77,8 +77,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--floor",
         action="store_true",
-        help="also run describe_phone_number against bench/floor.py, the least such an "
-        "answer costs in CPython on this machine (a reference, not the server)",
+        help="also run describe_phone_number and claim_release against bench/floor.py, the "
+        "least such answers cost in CPython on this machine (a reference, not the server)",
     )
     parser.add_argument(
         "--cold-start",
@@ -190,7 +190,7 @@ def _optional(
     """The scenarios the options add (--floor, --durability, --moto, ...)."""
     more: list[ScenarioResult] = []
     if args.floor:
-        more.append(_floor(fixture, wrk, settings, tmp, stack, args.synchronous))
+        more.extend(_floor(args, fixture, wrk, settings, tmp, stack))
     if args.durability and "claim_release" in args.scenario_list:
         more.extend(_durability(args, tmp, stack, settings, results))
     if args.moto:
@@ -208,29 +208,43 @@ def _optional(
 
 
 def _floor(
+    args: argparse.Namespace,
     fixture: Fixture,
     wrk: str | None,
     settings: Settings,
     tmp: Path,
     stack: contextlib.ExitStack,
-    synchronous: str,
-) -> ScenarioResult:
-    """describe_phone_number against bench/floor.py, on the server's database."""
-    name = "describe_phone_number[floor]"
-    print(f"running {name} ...", flush=True)
+) -> list[ScenarioResult]:
+    """describe_phone_number, and claim_release when it runs, against bench/floor.py on the
+    server's database."""
     port = free_port()
-    db = tmp / f"bench-{synchronous.lower()}.db"
+    db = tmp / f"bench-{args.synchronous.lower()}.db"
     floor = ServerProcess("floor", floor_argv(port, db), port, "/", tmp)
     stack.callback(floor.stop)
     try:
         floor.start()
     except RuntimeError as error:
-        return ScenarioResult(name=name, target="floor", error=brief(error))
-    result = run_wrk_scenario("describe_phone_number", floor, fixture, wrk, settings, "floor")
-    result.name = name
+        return [
+            ScenarioResult(name="describe_phone_number[floor]", target="floor", error=brief(error))
+        ]
+    results: list[ScenarioResult] = []
+    for scenario in ("describe_phone_number", "claim_release"):
+        if scenario == "claim_release" and scenario not in args.scenario_list:
+            continue
+        name = f"{scenario}[floor]"
+        print(f"running {name} ...", flush=True)
+        result = (
+            run_churn_scenario(name, floor, fixture, settings, "floor")
+            if scenario == "claim_release"
+            else run_wrk_scenario(scenario, floor, fixture, wrk, settings, "floor")
+        )
+        result.name = name
+        note = result.extra.get("note")
+        floor_note = "bench/floor.py: the least this costs here (a reference)"
+        result.extra["note"] = f"{note}; {floor_note}" if note else floor_note
+        results.append(result)
     floor.stop()
-    result.extra["note"] = "bench/floor.py: the answer's least cost here (a reference)"
-    return result
+    return results
 
 
 def _durability(

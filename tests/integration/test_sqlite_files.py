@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from connect_numbers.store.engine import PAGE_SIZE, create_engine, json_text, migrate
-from connect_numbers.store.tables import events
+from connect_numbers.store.tables import events, metadata
 
 
 def page_size(path: Path) -> int:
@@ -29,6 +29,24 @@ def test_a_new_database_is_made_with_small_pages(tmp_path: Path) -> None:
     engine.dispose()
     assert PAGE_SIZE == 2048
     assert page_size(tmp_path / "new.db") == 2048
+
+
+def test_no_table_declares_a_foreign_key_so_sqlite_need_not_check_them(tmp_path: Path) -> None:
+    """The engine leaves ``PRAGMA foreign_keys`` off: a foreign key added to the schema
+    must turn it on there (store/engine.py), or SQLite would not enforce it."""
+    assert [t.name for t in metadata.tables.values() if t.foreign_keys] == []
+    engine = create_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    migrate(engine)
+    with engine.connect() as connection:
+        declared = connection.execute(
+            sa.text(
+                "SELECT m.name FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) "
+                "WHERE m.type = 'table'"
+            )
+        ).all()
+        assert declared == []
+        assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 0
+    engine.dispose()
 
 
 def test_an_existing_database_keeps_its_page_size_and_its_rows(tmp_path: Path) -> None:
