@@ -77,8 +77,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--floor",
         action="store_true",
-        help="also run describe_phone_number and claim_release against bench/floor.py, the "
-        "least such answers cost in CPython on this machine (a reference, not the server)",
+        help="also run describe_phone_number, list_phone_numbers_v2, search_available and "
+        "claim_release against bench/floor.py, the least such answers cost in CPython on "
+        "this machine (a reference, not the server)",
     )
     parser.add_argument(
         "--cold-start",
@@ -207,6 +208,14 @@ def _optional(
     return more
 
 
+_FLOOR_SCENARIOS = (
+    "describe_phone_number",
+    "list_phone_numbers_v2",
+    "search_available",
+    "claim_release",
+)
+
+
 def _floor(
     args: argparse.Namespace,
     fixture: Fixture,
@@ -215,8 +224,8 @@ def _floor(
     tmp: Path,
     stack: contextlib.ExitStack,
 ) -> list[ScenarioResult]:
-    """describe_phone_number, and claim_release when it runs, against bench/floor.py on the
-    server's database."""
+    """The scenarios bench/floor.py answers that this run has, against it on the server's
+    database (describe_phone_number always)."""
     port = free_port()
     db = tmp / f"bench-{args.synchronous.lower()}.db"
     floor = ServerProcess("floor", floor_argv(port, db), port, "/", tmp)
@@ -228,8 +237,8 @@ def _floor(
             ScenarioResult(name="describe_phone_number[floor]", target="floor", error=brief(error))
         ]
     results: list[ScenarioResult] = []
-    for scenario in ("describe_phone_number", "claim_release"):
-        if scenario == "claim_release" and scenario not in args.scenario_list:
+    for scenario in _FLOOR_SCENARIOS:
+        if scenario != "describe_phone_number" and scenario not in args.scenario_list:
             continue
         name = f"{scenario}[floor]"
         print(f"running {name} ...", flush=True)

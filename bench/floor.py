@@ -10,8 +10,12 @@ headers, the query and the body hash checked; not the scope or the clock):
 - ``GET /phone-number/{id}`` (DescribePhoneNumber): one transaction with ``PRAGMA
   data_version`` (the settings read again only when it moved), the number and its tags
   in one query, and ``ROLLBACK``; the answer written with orjson.
-- ``POST /phone-number/search-available``: ten random US numbers, the ones held or
-  cooling left out by one query.
+- ``POST /phone-number/list`` (ListPhoneNumbersV2 of an instance): the same
+  transaction, the instance read, then the page as the server reads it (the same query,
+  the nine columns a summary shows); the summaries and the next token written with
+  orjson.
+- ``POST /phone-number/search-available``: the same transaction, the instance read, and
+  ten random US numbers, the ones held or cooling left out by one query.
 - ``POST /phone-number/claim`` and ``DELETE /phone-number/{id}`` (ClaimPhoneNumber and
   ReleasePhoneNumber, with their client tokens): one ``BEGIN IMMEDIATE`` transaction each
   that reads what the rules need (the token, the quota and churn rows, the instance, the
@@ -20,8 +24,9 @@ headers, the query and the body hash checked; not the scope or the clock):
   token; the release, the churn day, the event and the token), then ``COMMIT``.
 
 No modeled validation, throttling, authorization, fault rules, metrics, error handling,
-status rules, inventory or flow associations. ``--floor`` runs describe_phone_number and
-claim_release against it next to the server, so that each run shows how far the real
+status rules, inventory or flow associations. ``--floor`` runs describe_phone_number,
+list_phone_numbers_v2, search_available and claim_release (those of them the run has)
+against it next to the server, so that each run shows how far the real
 request path is from what any implementation in CPython would pay on the same machine.
 Any other request answers 200 ``{}`` (the readiness probe).
 """
@@ -29,6 +34,7 @@ Any other request answers 200 ``{}`` (the readiness probe).
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import hmac
 import random
@@ -117,6 +123,22 @@ _CHURN_DAY = (
     "INSERT INTO churn_days (account_id, region, day, releases) VALUES (?, ?, ?, 1) "
     "ON CONFLICT (account_id, region, day) DO UPDATE SET releases = releases + 1"
 )
+_PAGE = (
+    "SELECT id, arn, e164, country, type, target_arn, instance_id, description, source_arn "
+    "FROM phone_numbers WHERE account_id = ? AND region = ? AND target_arn = ? "
+    "AND NOT (failure IS NOT NULL AND operation IN ('CLAIM', 'IMPORT')) ORDER BY e164 LIMIT ?"
+)
+_LISTED = (
+    "PhoneNumberId",
+    "PhoneNumberArn",
+    "PhoneNumber",
+    "PhoneNumberCountryCode",
+    "PhoneNumberType",
+    "TargetArn",
+    "InstanceId",
+    "PhoneNumberDescription",
+    "SourcePhoneNumberArn",
+)
 _SECRET = "test"  # the local key's
 _DAY = 86_400.0
 _COOLDOWN = 180 * _DAY
@@ -174,6 +196,8 @@ class FloorApp:
             return self._release(found.group(1) if found else "", token, credential, request_id)
         if path.endswith("/claim"):
             return self._claim(orjson.loads(body), credential, request_id)
+        if path.endswith("/list"):
+            return self._list(orjson.loads(body))
         return self._search(orjson.loads(body))
 
     def _describe(self, number_id: str) -> Answer:
@@ -195,7 +219,32 @@ class FloorApp:
             self._settings = self._db.execute("SELECT * FROM settings").fetchall()
             self._data_version = version
 
+    def _list(self, params: dict[str, Any]) -> Answer:
+        target = params["TargetArn"]
+        _, _, _, region, account, resource = target.split(":", 5)
+        limit = int(params.get("MaxResults", 10))
+        db = self._db
+        db.execute("BEGIN")
+        self._read_settings()
+        known = self._instance(resource.partition("/")[2], account, region)
+        rows = db.execute(_PAGE, (account, region, target, limit + 1)).fetchall() if known else []
+        db.execute("ROLLBACK")
+        if not known:
+            return 404, b'{"Message":"Instance not found"}'
+        page: dict[str, Any] = {}
+        if len(rows) > limit:
+            rows = rows[:limit]
+            page["NextToken"] = base64.urlsafe_b64encode(orjson.dumps([rows[-1][2]])).decode()
+        page["ListPhoneNumbersSummaryList"] = [
+            {k: v for k, v in zip(_LISTED, row, strict=True) if v is not None} for row in rows
+        ]
+        return 200, orjson.dumps(page)
+
+    def _instance(self, instance_id: str, account: str, region: str) -> bool:
+        return self._db.execute(_INSTANCE, (instance_id, account, region)).fetchone() is not None
+
     def _search(self, params: dict[str, Any]) -> Answer:
+        _, _, _, region, account, resource = params["TargetArn"].split(":", 5)
         wanted = [
             f"+1{random.randint(2, 9)}{random.randint(10, 99)}{random.randint(2, 9)}"
             f"{random.randint(100_000, 999_999)}"
@@ -205,6 +254,9 @@ class FloorApp:
         db = self._db
         db.execute("BEGIN")
         self._read_settings()
+        if not self._instance(resource.partition("/")[2], account, region):
+            db.execute("ROLLBACK")
+            return 404, b'{"Message":"Instance not found"}'
         taken = db.execute(
             f"SELECT e164 FROM phone_numbers WHERE e164 IN ({marks}) UNION ALL "
             f"SELECT e164 FROM releases WHERE e164 IN ({marks}) AND cooldown_until > ? "
@@ -237,7 +289,7 @@ class FloorApp:
                 return replay
             quota = db.execute(_QUOTA, (account, region)).fetchone()
             db.execute(_CHURN, (account, region, int((now - _COOLDOWN) // _DAY))).fetchone()
-            if db.execute(_INSTANCE, (instance_id, account, region)).fetchone() is None:
+            if not self._instance(instance_id, account, region):
                 db.execute("ROLLBACK")
                 return 404, b'{"Message":"Instance not found"}'
             held = db.execute(_HELD, (e164,)).fetchone()
@@ -385,7 +437,11 @@ class FloorApp:
         return found
 
 
-_ROUTED = {("POST", "/phone-number/claim"), ("POST", "/phone-number/search-available")}
+_ROUTED = {
+    ("POST", "/phone-number/claim"),
+    ("POST", "/phone-number/list"),
+    ("POST", "/phone-number/search-available"),
+}
 _BY_ID = ("GET", "DELETE")
 
 
