@@ -397,3 +397,29 @@ def test_locate_answers_the_same_before_and_after_the_bucket_is_built() -> None:
     assert first[0] == BucketKey("US", DID) and first[-1] == BucketKey("FR", UIFN)
     assert fresh.locate("+12065550100") == BucketKey("US", DID)
     assert fresh.locate("+19005550100") is None  # premium rate: in no bucket
+
+
+@pytest.mark.parametrize(
+    ("country", "kind", "prefix"),
+    [
+        ("US", DID, None),
+        ("US", DID, "+1206"),
+        ("US", DID, "+12065550"),
+        ("GB", UIFN, None),
+        ("NU", DID, None),
+        ("CK", DID, "+68221"),
+        ("GB", DID, "+44"),
+    ],
+)
+def test_a_scan_gives_at_each_position_the_number_at_its_index(
+    inventory: SyntheticInventory, country: str, kind: NumberType, prefix: str | None
+) -> None:
+    """Whichever way the scan computes its numbers (a prefix cutting into blocks, or
+    whole blocks), position p holds the number at index (start + p * stride) mod count."""
+    space = offered(inventory, country, kind).space(prefix)
+    for start in {0, space.start_index("positions"), space.count - 1}:
+        walk = list(space.scan(start, after=4, limit=300))
+        assert [position for position, _ in walk] == list(range(5, 5 + len(walk)))
+        assert walk, space.count
+        for position, number in walk:
+            assert number == space.number_at(space.index_at(start, position))

@@ -245,8 +245,25 @@ class NumberSpace:
             raise ValueError(f"start {start} outside the space of {self.count}")
         first = 0 if after is None else after + 1
         last = self.count if limit is None else min(self.count, first + max(limit, 0))
+        if self._partial:
+            for position in range(first, last):
+                yield position, self.number_at(self.index_at(start, position))
+            return
+        # number_at inlined for a space of whole blocks (every space but a prefix's
+        # partial ones): a page's numbers in one loop, with the block table at hand
+        head, count, stride, low, high = self._head, self.count, self._stride, self._low, self._high
+        prefixes, frees, starts = self._blocks.prefixes, self._blocks.frees, self._blocks.starts
+        base = starts[low]
         for position in range(first, last):
-            yield position, self.number_at((start + position * self._stride) % self.count)
+            offset = base + (start + position * stride) % count
+            block = bisect_right(starts, offset, low, high) - 1
+            free, national = frees[block], prefixes[block]
+            within = offset - starts[block]
+            yield position, f"{head}{national}{within:0{free}d}" if free else head + national
+
+    def index_at(self, start: int, position: int) -> int:
+        """The index a scan from ``start`` visits at ``position``."""
+        return (start + position * self._stride) % self.count
 
     def _format(self, national: str, free: int, within: int) -> str:
         return f"{self._head}{national}{within:0{free}d}" if free else f"{self._head}{national}"

@@ -30,8 +30,9 @@ _BATCH = 64
 
 
 def _batch(limit: int, scanned: int) -> int:
-    """How many candidates to check next: a few more than a page first, then more."""
-    return min(_BATCH, max(2 * limit, 8) << min(scanned // 8, 3))
+    """How many candidates to check next: a page and two more first (few numbers of a
+    space are held or cooling), then more."""
+    return min(_BATCH, max(limit + 2, 8) << min(scanned // 8, 3))
 
 
 _MAX_CANDIDATES = 4096  # per request; a page cut short carries a NextToken
