@@ -92,7 +92,7 @@ _COOLING = (
 )
 _ON_TARGET = (
     "SELECT count(*) FROM phone_numbers "
-    "WHERE target_arn = ? AND NOT (failure IS NOT NULL AND operation = 'CLAIM')"
+    "WHERE target_arn = ? AND NOT (failure IS NOT NULL AND operation IN ('CLAIM', 'IMPORT'))"
 )
 _ADD_NUMBER = (
     "INSERT INTO phone_numbers (id, e164, arn, country, type, account_id, region, "
@@ -142,6 +142,7 @@ _LISTED = (
 _SECRET = "test"  # the local key's
 _DAY = 86_400.0
 _COOLDOWN = 180 * _DAY
+_CHURN_WINDOW = 180 * _DAY  # the server's defaults, both
 _DEFAULT_QUOTA = 10
 
 
@@ -189,11 +190,12 @@ class FloorApp:
         credential = self._signed(method, path, query, headers, body)
         if credential is None:
             return 403, b'{"message":"The request signature we calculated does not match"}'
+        number_id = found.group(1) if found is not None else ""  # GET and DELETE have one
         if method == "GET":
-            return self._describe(found.group(1) if found else "")
+            return self._describe(number_id)
         if method == "DELETE":
             token = query.partition("clientToken=")[2].partition("&")[0] or None
-            return self._release(found.group(1) if found else "", token, credential, request_id)
+            return self._release(number_id, token, credential, request_id)
         if path.endswith("/claim"):
             return self._claim(orjson.loads(body), credential, request_id)
         if path.endswith("/list"):
@@ -288,7 +290,7 @@ class FloorApp:
                 db.execute("ROLLBACK")
                 return replay
             quota = db.execute(_QUOTA, (account, region)).fetchone()
-            db.execute(_CHURN, (account, region, int((now - _COOLDOWN) // _DAY))).fetchone()
+            db.execute(_CHURN, (account, region, int((now - _CHURN_WINDOW) // _DAY))).fetchone()
             if not self._instance(instance_id, account, region):
                 db.execute("ROLLBACK")
                 return 404, b'{"Message":"Instance not found"}'
